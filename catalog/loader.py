@@ -1,0 +1,133 @@
+"""services.yaml -> :class:`Catalog`, or a :class:`CatalogError` listing every problem with its line."""
+
+from __future__ import annotations
+
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from catalog.checks import check_catalog
+from catalog.errors import CatalogError, Problem
+from catalog.model import Catalog
+from catalog.source import Location, SourceDocument, dotted, load_yaml
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "services.yaml"
+
+
+def load_catalog(path: Path | str = DEFAULT_PATH) -> Catalog:
+    path = Path(path)
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        kind = type(doc.data).__name__
+        raise CatalogError([Problem(_display(path), 1, "", f"the root must be a mapping with 'cluster' and 'services', got {kind}")])
+    try:
+        catalog = Catalog.model_validate(doc.data)
+    except ValidationError as exc:
+        raise CatalogError(sorted(_problems(exc, doc), key=_order)) from None
+    problems = [
+        Problem(_display(path), doc.line_of(loc), dotted(loc), message) for loc, message in check_catalog(catalog)
+    ]
+    if problems:
+        raise CatalogError(sorted(problems, key=_order))
+    return catalog
+
+
+def _order(p: Problem) -> tuple[int, str]:
+    return (p.line or 0, p.path)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _problems(exc: ValidationError, doc: SourceDocument) -> list[Problem]:
+    """One problem per location: the alternatives of a union failing together become one line."""
+    by_loc: dict[Location, list[str]] = {}
+    for err in exc.errors(include_url=False):
+        loc: Location = tuple(p for p in err["loc"] if p != "[key]" and p not in _union_tags())
+        by_loc.setdefault(loc, []).append(_message(err, loc))
+    problems = []
+    for loc, messages in by_loc.items():
+        expected = [m.removeprefix("expected ").rsplit(", got ", 1) for m in messages if m.startswith("expected ")]
+        if len(expected) == len(messages) > 1:
+            message = f"expected {' or '.join(e[0] for e in expected)}, got {expected[0][1]}"
+        else:
+            message = "; ".join(dict.fromkeys(messages))
+        problems.append(Problem(_display(doc.path), doc.line_of(loc), dotted(loc), message))
+    return problems
+
+
+def _union_tags() -> set[str]:
+    """Names pydantic inserts into an error location for the member of a union that failed."""
+    tags = {"str", "int", "bool", "float", "list[str]"}
+    pending = [BaseModel]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        tags.add(cls.__name__)
+    return tags
+
+
+_TYPE_NAMES = {"str": "a string", "int": "an integer", "bool": "true or false", "float": "a number", "dict": "a mapping", "list": "a list", "NoneType": "null"}
+
+
+def _message(err: dict[str, Any], loc: Location) -> str:
+    kind = err["type"]
+    got = err.get("input")
+    if kind == "missing":
+        return "field required"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        hint = f"; allowed: {', '.join(allowed)}" if allowed else ""
+        return f"unknown key {loc[-1]!r}{hint}"
+    if kind.endswith("_type") and kind not in ("model_type",):
+        expected = kind.removesuffix("_type").replace("dict", "dict").replace("string", "str")
+        return f"expected {_TYPE_NAMES.get(expected, expected)}, got {_TYPE_NAMES.get(type(got).__name__, type(got).__name__)} {got!r}"
+    if kind == "model_type":
+        return f"expected a mapping, got {_TYPE_NAMES.get(type(got).__name__, type(got).__name__)} {got!r}"
+    msg = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    msg = msg[:1].lower() + msg[1:]
+    if kind in ("literal_error", "greater_than_equal", "less_than_equal", "string_pattern_mismatch", "too_short"):
+        msg = f"{msg}, got {got!r}"
+    return msg
+
+
+def _allowed_keys(loc: Location) -> list[str]:
+    """The field names of the model found at ``loc``, for 'unknown key' hints."""
+    annotation: Any = Catalog
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = next((f for n, f in annotation.model_fields.items() if (f.alias or n) == part), None)
+            if field is None:
+                return []
+            annotation = field.annotation
+        elif typing.get_origin(annotation) in (dict, list):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return []
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [f.alias or n for n, f in annotation.model_fields.items()]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Optional[X] / X | None -> X (the first model type of a union)."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                return arg
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0] if args else annotation
+    if typing.get_origin(annotation) is typing.Annotated:
+        return typing.get_args(annotation)[0]
+    return annotation

@@ -1,0 +1,1 @@
+"""Custom resources of the platform (external-secrets, Traefik, VPA, Cilium) as kubectl manifests."""

@@ -1,0 +1,1 @@
+"""Kubernetes concepts rendered with the typed structs of the prebuilt kubernetes provider."""

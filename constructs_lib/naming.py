@@ -1,0 +1,46 @@
+"""Terraform addresses that a reader can guess and that survive refactoring.
+
+cdktf derives a logical id from the construct path plus a hash, so moving a construct renames
+(and so destroys and recreates) its resource. Every resource here is instead named from the
+identity of the object it manages, which is a public contract:
+
+- ``kubernetes_<type>.<object name>`` with '-' -> '_' (``kubernetes_stateful_set.overseerr``);
+- ``kubectl_manifest.<kind>_<object name>`` (``kubectl_manifest.external_secret_overseerr_secrets``);
+- ``nomad_job.<catalog key>``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cdktf import TerraformResource, TerraformStack
+
+
+def snake(text: str) -> str:
+    """``VerticalPodAutoscaler`` -> ``vertical_pod_autoscaler``; ``overseerr-vpa`` -> ``overseerr_vpa``."""
+    text = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", text)
+    return re.sub(r"[^a-zA-Z0-9_]", "_", text).lower()
+
+
+def object_id(name: str) -> str:
+    return snake(name)
+
+
+def manifest_id(kind: str, name: str) -> str:
+    return f"{snake(kind)}_{snake(name)}"
+
+
+_taken: dict[str, set[str]] = {}
+
+
+def name_resource(resource: TerraformResource, logical_id: str) -> TerraformResource:
+    """Gives ``resource`` its address; two resources of one stack never share an address
+    (Terraform JSON would silently keep only the last one)."""
+    stack = TerraformStack.of(resource)
+    address = f"{resource.terraform_resource_type}.{logical_id}"
+    taken = _taken.setdefault(f"{id(stack)}:{stack.node.path}", set())
+    if address in taken:
+        raise ValueError(f"two resources of stack {stack.node.path!r} would both be {address}")
+    taken.add(address)
+    resource.override_logical_id(logical_id)
+    return resource

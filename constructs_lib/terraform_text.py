@@ -1,0 +1,18 @@
+"""Literal text inside Terraform configuration.
+
+Terraform interpolates ``${...}`` and ``%{...}`` in every string of the configuration. Config
+files, scripts and manifest bodies are literal text for another program (a shell, nginx,
+Nomad), so each such string goes through :func:`literal` before it reaches cdktf.
+"""
+
+from __future__ import annotations
+
+
+def literal(text: str) -> str:
+    """Escapes Terraform template sequences so that ``text`` reaches the resource unchanged."""
+    return text.replace("${", "$${").replace("%{", "%%{")
+
+
+def unescape(text: str) -> str:
+    """The inverse of :func:`literal`: what the resource receives."""
+    return text.replace("$${", "${").replace("%%{", "%{")

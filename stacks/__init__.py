@@ -1,0 +1,1 @@
+"""Terraform stacks: one state each, built from the catalog."""

@@ -1,0 +1,18 @@
+"""The cdktf application: the catalog in, every stack out."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from cdktf import App
+
+from catalog.model import Catalog
+from stacks.kubernetes_stack import KubernetesStack
+
+
+def build_app(catalog: Catalog, outdir: str = "cdktf.out", env: Mapping[str, str] = os.environ) -> App:
+    """Builds (does not synthesize) the app; ``app.synth()`` writes ``<outdir>/stacks/<stack>``."""
+    app = App(outdir=outdir)
+    KubernetesStack(app, catalog, env)
+    return app
