@@ -58,8 +58,10 @@ def load_yaml(path: Path) -> SourceDocument:
     return doc
 
 
-def _construct(node: yaml.Node, loc: Location, doc: SourceDocument, problems: list[Problem]) -> Any:
-    doc.lines[loc] = node.start_mark.line + 1
+def _construct(node: yaml.Node, loc: Location, doc: SourceDocument, problems: list[Problem], line: int | None = None) -> Any:
+    """``line`` is the line of the key that holds ``node``: a missing field of a mapping is
+    reported on its parent key's line, not on the line of the mapping's first child."""
+    doc.lines[loc] = line or node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -78,7 +80,7 @@ def _construct(node: yaml.Node, loc: Location, doc: SourceDocument, problems: li
                     _problem(doc, key_node, loc + (key,), f"duplicate key {key!r} (first defined on line {first})")
                 )
                 continue
-            result[key] = _construct(value_node, loc + (key,), doc, problems)
+            result[key] = _construct(value_node, loc + (key,), doc, problems, key_node.start_mark.line + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, loc + (i,), doc, problems) for i, item in enumerate(node.value)]

@@ -30,15 +30,12 @@ def manifest_id(kind: str, name: str) -> str:
     return f"{snake(kind)}_{snake(name)}"
 
 
-_taken: dict[str, set[str]] = {}
-
-
 def name_resource(resource: TerraformResource, logical_id: str) -> TerraformResource:
     """Gives ``resource`` its address; two resources of one stack never share an address
     (Terraform JSON would silently keep only the last one)."""
     stack = TerraformStack.of(resource)
     address = f"{resource.terraform_resource_type}.{logical_id}"
-    taken = _taken.setdefault(f"{id(stack)}:{stack.node.path}", set())
+    taken = stack.__dict__.setdefault("_cluster_state_addresses", set())
     if address in taken:
         raise ValueError(f"two resources of stack {stack.node.path!r} would both be {address}")
     taken.add(address)

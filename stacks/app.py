@@ -9,10 +9,12 @@ from cdktf import App
 
 from catalog.model import Catalog
 from stacks.kubernetes_stack import KubernetesStack
+from stacks.nomad_stack import NomadStack
 
 
 def build_app(catalog: Catalog, outdir: str = "cdktf.out", env: Mapping[str, str] = os.environ) -> App:
     """Builds (does not synthesize) the app; ``app.synth()`` writes ``<outdir>/stacks/<stack>``."""
     app = App(outdir=outdir)
     KubernetesStack(app, catalog, env)
+    NomadStack(app, catalog, env)
     return app

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from catalog.model.base import EnvName, Image, Model, Name, Port, Quantity, Seconds
 
@@ -96,16 +96,26 @@ class Container(Model):
     startup: Probe | None = None
     security_context: SecurityContext | None = None
 
-    @model_validator(mode="after")
-    def _one_var_per_env_item(self) -> "Container":
-        for item in self.env:
+    @field_validator("env")
+    @classmethod
+    def _one_var_per_env_item(cls, env: list[dict[str, EnvValue]]) -> list[dict[str, EnvValue]]:
+        for item in env:
             if len(item) != 1:
                 raise ValueError(f"each env item is one 'NAME: value' pair, got {sorted(item)}")
-        ports = [p.port for p in self.ports]
-        dupes = sorted({p for p in ports if ports.count(p) > 1})
+        names = [name for item in env for name in item]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"env variable {dupes[0]!r} is set twice")
+        return env
+
+    @field_validator("ports")
+    @classmethod
+    def _ports_once(cls, ports: list[ContainerPort]) -> list[ContainerPort]:
+        numbers = [p.port for p in ports]
+        dupes = sorted({p for p in numbers if numbers.count(p) > 1})
         if dupes:
             raise ValueError(f"container port {dupes[0]} is declared twice")
-        return self
+        return ports
 
 
 class EmptyDir(Model):

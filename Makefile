@@ -1,0 +1,40 @@
+# The operator's entry points. `make synth` and `make test` set everything up on a fresh
+# machine that has python3, node and npm.
+
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_VERBOSITY := -1
+export PIPENV_YES := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CHECKPOINT_DISABLE := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+PIPENV := python3 -m pipenv
+RUN := $(PIPENV) run
+
+.PHONY: setup synth test lint render validate audit graph bench clean
+
+setup: .venv/.synced node_modules/.installed
+
+.venv/.synced: Pipfile.lock
+	python3 -m pipenv --version >/dev/null 2>&1 || python3 -m pip install --quiet pipenv \
+		|| python3 -m pip install --quiet --user --break-system-packages pipenv
+	$(PIPENV) sync --dev
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## synth: services.yaml -> cdktf.out/stacks/<stack>/cdk.tf.json
+synth: setup
+	$(RUN) python main.py
+
+## test: the whole suite (what CI runs)
+test: setup
+	$(RUN) pytest
+
+lint: setup
+	$(RUN) ruff check .
+
+clean:
+	rm -rf cdktf.out

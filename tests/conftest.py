@@ -1,0 +1,77 @@
+"""Shared fixtures. The whole catalog is synthesized once per session: importing the providers
+costs seconds, so no test pays for it again."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = PROJECT_ROOT.parent / "shared" / "reference"
+CRD_SCHEMAS = PROJECT_ROOT.parent / "shared" / "schemas" / "crds"
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from catalog import load_catalog
+
+    return load_catalog(PROJECT_ROOT / "services.yaml")
+
+
+@pytest.fixture(scope="session")
+def synth_dir(catalog, tmp_path_factory) -> Path:
+    """The whole catalog synthesized with the default (local) backend, as `make synth` does."""
+    from stacks.app import build_app
+
+    outdir = tmp_path_factory.mktemp("cdktf.out")
+    build_app(catalog, outdir=str(outdir), env={}).synth()
+    return outdir
+
+
+@pytest.fixture(scope="session")
+def stacks(synth_dir) -> dict[str, dict[str, Any]]:
+    """``{stack name: cdk.tf.json}`` of the whole catalog."""
+    return {
+        path.parent.name: json.loads(path.read_text())
+        for path in sorted((synth_dir / "stacks").glob("*/cdk.tf.json"))
+    }
+
+
+def resources_of(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{"type.name": resource config}`` of one synthesized stack."""
+    return {f"{t}.{n}": body for t, group in stack.get("resource", {}).items() for n, body in group.items()}
+
+
+def service_of(resource: dict[str, Any]) -> str:
+    """The catalog service a resource belongs to: the construct path is ``<stack>/<service>/...``."""
+    return resource["//"]["metadata"]["path"].split("/")[1]
+
+
+@pytest.fixture(scope="session")
+def synth_with(tmp_path_factory) -> Callable[[Callable[[Any], None]], dict[str, dict[str, Any]]]:
+    """Synthesizes a scratch stack filled by ``build(stack)``; returns its resources.
+
+    For focused construct tests: the providers are already imported, so each call is cheap.
+    (``Testing.synth_scope`` is broken in Python, hence a real App.)
+    """
+    from cdktf import App, TerraformStack
+
+    from stacks.backend import configure_backend
+
+    def run(build: Callable[[Any], None]) -> dict[str, dict[str, Any]]:
+        outdir = tmp_path_factory.mktemp("scratch")
+        app = App(outdir=str(outdir), skip_validation=True)  # scratch stacks declare no providers
+        stack = TerraformStack(app, "scratch")
+        configure_backend(stack, "scratch", env={})
+        build(stack)
+        app.synth()
+        return resources_of(json.loads((outdir / "stacks" / "scratch" / "cdk.tf.json").read_text()))
+
+    return run
