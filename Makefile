@@ -36,5 +36,18 @@ test: setup
 lint: setup
 	$(RUN) ruff check .
 
+## render: cdktf.out/manifests/<stack>/*.yaml, the objects the cluster will receive
+render: synth
+	$(RUN) python -m validation render
+
+## validate: strict schema validation of every object, and a credential scan
+validate: synth
+	$(RUN) python -m validation validate
+	$(RUN) python -m validation scan-secrets
+
+## bench: synthesis time and memory against the floor (by hand, not in the tests)
+bench: setup
+	$(RUN) python bench/synth.py
+
 clean:
 	rm -rf cdktf.out

@@ -1,17 +1,24 @@
 """Entry point of `cdktf synth` / `make synth`: services.yaml -> cdktf.out/stacks/*/cdk.tf.json.
 
-A bad catalog stops here, before anything is written: one line per problem on stderr, exit 2,
-and the previous cdktf.out left as it was.
+Nothing is written unless everything is right: a bad catalog stops before synthesis (one line
+per problem, naming file, line and path), a broken rule stops synthesis (one line per
+violation, naming service and rule), both with exit code 2; the output is synthesized into a
+scratch directory and replaces cdktf.out only on success, so the previous output stays intact.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from catalog import CatalogError, load_catalog  # noqa: E402
+
+EXIT_BAD_INPUT = 2
 
 
 def main() -> int:
@@ -19,11 +26,31 @@ def main() -> int:
         catalog = load_catalog(os.environ.get("CLUSTER_STATE_CATALOG", "services.yaml"))
     except CatalogError as exc:
         print(exc, file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     from stacks.app import build_app  # imported late: loading the providers costs seconds
 
-    build_app(catalog, outdir=os.environ.get("CDKTF_OUTDIR", "cdktf.out")).synth()
+    outdir = Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")).resolve()
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
+    try:
+        try:
+            build_app(catalog, outdir=str(scratch)).synth()
+        except RuntimeError as exc:
+            print(_violations(exc), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if outdir.exists():
+            shutil.rmtree(outdir)
+        scratch.replace(outdir)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return 0
+
+
+def _violations(exc: RuntimeError) -> str:
+    """cdktf reports annotation errors as one message; keep only the rule lines."""
+    lines = [line.strip() for line in str(exc).splitlines()]
+    rules = [line.split("] ", 1)[-1] for line in lines if ": rule " in line]
+    return "\n".join(dict.fromkeys(rules)) if rules else str(exc)
 
 
 if __name__ == "__main__":

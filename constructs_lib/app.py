@@ -7,14 +7,20 @@ Kubernetes.
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 from typing import Any
 
 from constructs import Construct
 
 from catalog.model import Cluster, Service
+from catalog.model.objects import Litestream as LitestreamSpec
 from catalog.model.objects import Workload as WorkloadSpec
+from catalog.model.pod import Container, Script, SynapseConfigScript
 from catalog.model.pod import Volume as VolumeSpec
+from configs.gitlab_runner import runner_config_command
+from configs.litestream import plex_restore_script
+from configs.matrix import config_processor_script
 from constructs_lib.crds.cilium import CiliumNetworkPolicy, NetworkPolicyProps
 from constructs_lib.crds.external_secret import (
     ClusterSecretStore,
@@ -53,6 +59,30 @@ def service_labels(name: str, service: Service) -> dict[str, str]:
     if service.labels is not None:
         return dict(service.labels)
     return {"app": name, "environment": service.environment, "managed-by": "terraform"}
+
+
+def build_script(script: Script) -> str:
+    """The text of a catalog ``script``, written by the builder of configs/ it names."""
+    if isinstance(script, SynapseConfigScript):
+        return config_processor_script(script.template_dir, script.config_dir)
+    return runner_config_command(script.runner_name)
+
+
+def with_script(containers: dict[str, Container]) -> dict[str, Container]:
+    """Containers whose ``script`` became ``command: [/bin/sh, -c]`` + ``args: [<script>]``."""
+    return {
+        name: c.model_copy(update={"command": ["/bin/sh", "-c"], "args": [build_script(c.script)], "script": None})
+        if c.script is not None
+        else c
+        for name, c in containers.items()
+    }
+
+
+def restore_script(ls: LitestreamSpec, cluster: Cluster) -> str | None:
+    """The restore init container's script; None: the construct's single-database script."""
+    if ls.restore_script == "plex":
+        return plex_restore_script(ls.bucket, cluster.minio_endpoint, db_dir=posixpath.dirname(ls.databases[0].path))
+    return None
 
 
 def secret_name(name: str, service: Service) -> str | None:
@@ -191,7 +221,7 @@ class App(Construct):
                 access_key=ls.access_key,
                 secret_key=ls.secret_key,
                 config_mount=ls.config_mount,
-                restore_script=read_project_file(ls.restore_script) if ls.restore_script else None,
+                restore_script=restore_script(ls, self.cluster),
                 restore_env=ls.restore_env,
                 restore_env_from_secret=ls.restore_env_from_secret,
             ),
@@ -213,8 +243,8 @@ class App(Construct):
     def _workload(self, wl_name: str, wl: WorkloadSpec) -> None:
         labels = self._component_labels(wl.component, wl.labels)
         selector = self._selector(labels)
-        init_containers = dict(wl.init_containers)
-        containers = dict(wl.containers)
+        init_containers = with_script(dict(wl.init_containers))
+        containers = with_script(dict(wl.containers))
         pod = self._pod(wl, init_containers, containers, wl.volumes)
         ls = self.litestream
         if ls is not None and self.service.litestream.workload == wl_name:
@@ -259,7 +289,7 @@ class App(Construct):
             )
 
     def _cron_job(self, cj_name: str, cj: Any) -> None:
-        pod = self._pod(cj, {}, dict(cj.containers), cj.volumes, restart_policy=cj.restart_policy)
+        pod = self._pod(cj, {}, with_script(dict(cj.containers)), cj.volumes, restart_policy=cj.restart_policy)
         CronJob(
             self,
             f"cron-job-{cj_name}",
@@ -274,6 +304,7 @@ class App(Construct):
                 successful_jobs_history_limit=cj.successful_jobs_history_limit,
                 failed_jobs_history_limit=cj.failed_jobs_history_limit,
                 backoff_limit=cj.backoff_limit,
+                depends_on=[self.secret.resource] if self.secret is not None else [],
             ),
         )
 

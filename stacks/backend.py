@@ -20,7 +20,9 @@ def backend_kind(env: Mapping[str, str] = os.environ) -> str:
 
 def configure_backend(stack: TerraformStack, stack_name: str, env: Mapping[str, str] = os.environ) -> None:
     if backend_kind(env) == "pg":
-        PgBackend(stack, schema_name=pg_schema(stack_name))
+        # The Python binding insists on conn_str; drop it so Terraform reads PG_CONN_STR itself.
+        PgBackend(stack, conn_str="", schema_name=pg_schema(stack_name))
+        stack.add_override("terraform.backend.pg.conn_str", None)
     else:
         LocalBackend(stack, path=f"terraform.{stack_name}.tfstate")
 

@@ -10,8 +10,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from cdktf_cdktf_provider_nomad.provider import NomadProvider
 from cdktf import TerraformStack
+from cdktf_cdktf_provider_nomad.provider import NomadProvider
 from constructs import Construct
 
 from catalog.model import Catalog
@@ -34,7 +34,7 @@ class NomadStack(TerraformStack):
     at plan/apply time and so is never written to the synthesized files.
     """
 
-    def __init__(self, scope: Construct, catalog: Catalog, *, env: Mapping[str, str] = os.environ):
+    def __init__(self, scope: Construct, catalog: Catalog, env: Mapping[str, str] = os.environ):
         super().__init__(scope, STACK_NAME)
         configure_backend(self, STACK_NAME, env)
         NomadProvider(self, "nomad", address=nomad_address(catalog, env))

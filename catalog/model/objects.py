@@ -3,6 +3,7 @@ config, secrets, autoscaling and network policy."""
 
 from __future__ import annotations
 
+import posixpath
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -73,7 +74,8 @@ class Workload(Model):
 
 
 class CronJob(Model):
-    """A batch/v1 CronJob running one pod to completion on ``schedule`` (5-field cron)."""
+    """A batch/v1 CronJob running one pod to completion on ``schedule`` (5-field cron). Like the
+    workloads, it is created after the service's ExternalSecret, whose Secret its pods read."""
 
     schedule: str
     timezone: str | None = None
@@ -171,14 +173,24 @@ class LitestreamDatabase(Model):
     replica_path: str
 
 
+# What the ``plex`` restore script (files/media-centre/plex-restore.sh) restores: file, replica, replica path.
+PLEX_DATABASES = {
+    ("com.plexapp.plugins.library.db", "library", "library"),
+    ("com.plexapp.plugins.library.blobs.db", "blobs", "blobs"),
+}
+
+
 class Litestream(Model):
     """The SQLite pattern: the database lives on an emptyDir (``volume``), a restore init
     container recreates it from MinIO when missing, and a sidecar replicates it continuously.
 
     Both containers run ``cluster.litestream_image``: 0.3.x and 0.5.x formats are incompatible.
     ``config_mount``: ``file`` mounts ``litestream.yml`` at ``/etc/litestream.yml``, ``directory``
-    mounts the ConfigMap at ``/etc/litestream``. ``restore_script`` is a project file; unset, the
-    generic restore script for a single database.
+    mounts the ConfigMap at ``/etc/litestream``. ``restore_script`` names the restore builder of
+    ``configs/litestream.py``: ``single-database`` (default) restores the first database with the
+    mounted config; ``plex`` restores Plex's library and blobs databases (replicas ``library`` and
+    ``blobs``) into the directory of the databases, with a config of its own, then hands them to
+    Plex's user. ``plex`` reads the credentials as ``MINIO_*``, so it needs ``restore_env: minio``.
     """
 
     workload: Name
@@ -189,13 +201,25 @@ class Litestream(Model):
     config_map: Name | None = None
     config_mount: Literal["file", "directory"] = "file"
     component: str | None = None
-    restore_script: str | None = None
+    restore_script: Literal["single-database", "plex"] = "single-database"
     restore_env: Literal["litestream", "minio"] = "litestream"
     restore_env_from_secret: bool = False
     access_key: str = "MINIO_ACCESS_KEY"
     secret_key: str = "MINIO_SECRET_KEY"
     restore_resources: Resources
     sidecar_resources: Resources
+
+    @model_validator(mode="after")
+    def _plex_restore(self) -> Litestream:
+        if self.restore_script != "plex":
+            return self
+        if self.restore_env != "minio":
+            raise ValueError("restore_script plex reads MINIO_ACCESS_KEY/MINIO_SECRET_KEY: set restore_env: minio")
+        restored = {(posixpath.basename(d.path), d.replica, d.replica_path) for d in self.databases}
+        if restored != PLEX_DATABASES or len({posixpath.dirname(d.path) for d in self.databases}) != 1:
+            expected = ", ".join(f"{f} (replica {r}, replica_path {p})" for f, r, p in sorted(PLEX_DATABASES))
+            raise ValueError(f"restore_script plex restores exactly {expected}, from one directory")
+        return self
 
 
 class ContainerBounds(Model):

@@ -6,9 +6,9 @@ shortened only where the catalog has a convention (``glusterfs: data`` instead o
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from catalog.model.base import EnvName, Image, Model, Name, Port, Quantity, Seconds
 
@@ -80,12 +80,55 @@ class SecurityContext(Model):
     run_as_group: int | None = None
 
 
+class GitlabRunnerConfigScript(Model):
+    """``configs.gitlab_runner.runner_config_command``: writes ``/config/config.toml`` from the
+    template ConfigMap mounted at ``/template``, naming the runner ``runner_name``; the token
+    comes from the container's ``$RUNNER_TOKEN`` at run time, never from the catalog."""
+
+    builder: Literal["gitlab-runner-config"]
+    runner_name: str = Field(pattern=r"^[A-Za-z0-9._-]+$")
+
+
+class SynapseConfigScript(Model):
+    """``configs.matrix.config_processor_script``: copies Synapse's config templates from
+    ``template_dir`` (the ``synapse-config`` ConfigMap) to ``config_dir`` and replaces each
+    ``*_PLACEHOLDER`` with the container's env var of the same secret (``DB_PASSWORD``, ...)."""
+
+    builder: Literal["synapse-config"]
+    template_dir: str = "/config-template"
+    config_dir: str = "/config"
+
+
+def _script_tag(value: object) -> str | None:
+    builder = value.get("builder") if isinstance(value, dict) else getattr(value, "builder", None)
+    return {"gitlab-runner-config": "GitlabRunnerConfigScript", "synapse-config": "SynapseConfigScript"}.get(builder)
+
+
+# A script written by a builder of configs/; ``builder`` names it. Tags are the class names, which
+# the loader leaves out of error paths.
+Script = Annotated[
+    Annotated[GitlabRunnerConfigScript, Tag("GitlabRunnerConfigScript")]
+    | Annotated[SynapseConfigScript, Tag("SynapseConfigScript")],
+    Discriminator(
+        _script_tag,
+        custom_error_type="script_builder",
+        custom_error_message="script needs 'builder:' one of gitlab-runner-config, synapse-config",
+    ),
+]
+
+
 class Container(Model):
-    """A container. ``env`` is an ordered list of one-key maps: order matters for ``$(VAR)``."""
+    """A container. ``env`` is an ordered list of one-key maps: order matters for ``$(VAR)``.
+
+    ``script`` is a shell script written by a builder of ``configs/`` instead of pasted here:
+    the container then runs ``command: [/bin/sh, -c]`` with the script as its one argument, so
+    ``script`` excludes ``command`` and ``args``.
+    """
 
     image: Image
     command: list[str] | None = None
     args: list[str] | None = None
+    script: Script | None = None
     ports: list[ContainerPort] = []
     env: list[dict[EnvName, EnvValue]] = []
     env_from_secret: bool = False
@@ -95,6 +138,12 @@ class Container(Model):
     readiness: Probe | None = None
     startup: Probe | None = None
     security_context: SecurityContext | None = None
+
+    @model_validator(mode="after")
+    def _script_or_command(self) -> Container:
+        if self.script is not None and (self.command is not None or self.args is not None):
+            raise ValueError("give either script or command/args, not both: a script runs as /bin/sh -c <script>")
+        return self
 
     @field_validator("env")
     @classmethod

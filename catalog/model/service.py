@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from catalog.model.base import Model, Name
 from catalog.model.objects import (
@@ -20,6 +20,7 @@ from catalog.model.objects import (
     Waiver,
     Workload,
 )
+from catalog.model.suites import SuiteName, SuiteParams, suite_problems, tag_params_with_suite
 
 
 class VaultAuth(Model):
@@ -46,12 +47,14 @@ class Service(Model):
     Defaults, as behaviour: ``namespace`` is ``default``; every object carries the labels
     ``app: <service>, managed-by: terraform, environment: <environment>`` unless ``labels``
     replaces them; Services select pods by ``app`` (+ ``component``) unless
-    ``selector: all-labels``. Object names are the keys of each section.
+    ``selector: all-labels``. Object names are the keys of each section. ``suite`` marks a
+    multi-component suite: its construct (``constructs_lib/suites/``) also generates
+    configuration from the typed ``params`` of that suite (``catalog/model/suites.py``).
     """
 
     description: str | None = None
     stack: Literal["kubernetes"] = "kubernetes"
-    suite: Literal["matrix", "appflowy", "nextcloud", "gitlab"] | None = None
+    suite: SuiteName | None = None
     namespace: Name = "default"
     environment: Literal["prod", "poc"] = "prod"
     labels: dict[str, str] | None = None
@@ -67,8 +70,20 @@ class Service(Model):
     middlewares: dict[Name, Middleware] = {}
     vpas: dict[Name, Vpa] = {}
     network_policies: list[NetworkPolicy] = []
-    params: dict[str, object] = {}
+    params: SuiteParams | None = None
     waivers: list[Waiver] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _params_of_suite(cls, data: Any) -> Any:
+        return tag_params_with_suite(data)
+
+    @model_validator(mode="after")
+    def _suite_fits(self) -> "Service":
+        problems = suite_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     def waived(self, rule: str) -> bool:
         return any(w.rule == rule for w in self.waivers)

@@ -26,6 +26,7 @@ class ConfigMapProps:
 class ConfigMap(Construct):
     def __init__(self, scope: Construct, id: str, props: ConfigMapProps):
         super().__init__(scope, id)
+        self.props = props
         s = Structs(config_map, "ConfigMap")
         self.resource = name_resource(
             config_map.ConfigMap(

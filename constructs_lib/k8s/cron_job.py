@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_kubernetes import cron_job_v1
 from constructs import Construct
 
@@ -16,7 +17,7 @@ from constructs_lib.naming import name_resource, object_id
 @dataclass(frozen=True)
 class CronJobProps:
     """``labels`` go on the CronJob, its Job template and its pods. ``timezone`` None: the
-    controller's (UTC), not written."""
+    controller's (UTC), not written. ``depends_on``: created after these (the Secret its pods read)."""
 
     name: str
     namespace: str
@@ -28,11 +29,13 @@ class CronJobProps:
     successful_jobs_history_limit: int = 3
     failed_jobs_history_limit: int = 3
     backoff_limit: int = 2
+    depends_on: Sequence[ITerraformDependable] = ()
 
 
 class CronJob(Construct):
     def __init__(self, scope: Construct, id: str, props: CronJobProps):
         super().__init__(scope, id)
+        self.props = props
         s = Structs(cron_job_v1, "CronJobV1")
         labels = dict(props.labels) or None
         self.resource = name_resource(
@@ -61,6 +64,7 @@ class CronJob(Construct):
                         ),
                     ),
                 ),
+                depends_on=list(props.depends_on) or None,
             ),
             object_id(props.name),
         )

@@ -41,6 +41,7 @@ class WorkloadProps:
 class Workload(Construct):
     def __init__(self, scope: Construct, id: str, props: WorkloadProps):
         super().__init__(scope, id)
+        self.props = props
         if not set(props.selector.items()) <= set(props.labels.items()):
             raise ValueError(f"workload {props.name!r}: selector {dict(props.selector)} is not a subset of its labels")
         if props.kind == "StatefulSet":

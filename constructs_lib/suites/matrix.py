@@ -1,0 +1,64 @@
+"""The matrix suite: Synapse's config templates, the well-known documents and the web clients'
+configs are generated from ``params`` (``MatrixParams``) into the ConfigMaps the entry declares.
+
+Synapse's secrets are not here: its templates carry ``*_PLACEHOLDER`` tokens that the
+``config-processor`` init container (``script: {builder: synapse-config}``) replaces in the pod.
+"""
+
+from __future__ import annotations
+
+from catalog.model import Cluster, Service
+from catalog.model.suites import MatrixParams
+from configs.matrix import (
+    HOMESERVER_FILE,
+    LOG_CONFIG_FILE,
+    WHATSAPP_REGISTRATION_FILE,
+    cinny_config,
+    element_config,
+    homeserver_config,
+    synapse_log_config,
+    wellknown_client,
+    wellknown_server,
+    whatsapp_registration,
+)
+from constructs_lib.suites.base import Suite, with_config_map_data
+
+
+def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
+    """``{ConfigMap: {key: text}}`` of everything the suite generates; the keys are
+    ``MatrixParams.GENERATED_CONFIG_MAPS``."""
+    return {
+        "synapse-config": {
+            HOMESERVER_FILE: homeserver_config(
+                server_name=p.server_name,
+                synapse_hostname=p.synapse_hostname,
+                mas_hostname=p.mas_hostname,
+                mas_introspection_endpoint=p.mas_introspection_endpoint,
+                account_management_url=p.account_management_url,
+                turn_hostname=p.turn_hostname,
+                db_host=p.database.host,
+                db_port=p.database.port,
+                db_name=p.database.name,
+                db_user=p.database.user,
+            ),
+            LOG_CONFIG_FILE: synapse_log_config(),
+            WHATSAPP_REGISTRATION_FILE: whatsapp_registration(
+                server_name=p.server_name, bridge_url=p.whatsapp_bridge_url, sender_localpart=p.whatsapp_sender_localpart
+            ),
+        },
+        "matrix-nginx-config": {
+            "client": wellknown_client(synapse_hostname=p.synapse_hostname, mas_hostname=p.mas_hostname),
+            "server": wellknown_server(synapse_hostname=p.synapse_hostname),
+        },
+        "element-config": {"config.json": element_config(synapse_hostname=p.synapse_hostname)},
+        "cinny-config": {"config.json": cinny_config(homeservers=[p.server_name])},
+    }
+
+
+class MatrixSuite(Suite):
+    """Synapse, MAS, the WhatsApp bridge, the well-known nginx, Element and Cinny."""
+
+    @classmethod
+    def complete(cls, name: str, service: Service, cluster: Cluster) -> Service:
+        assert isinstance(service.params, MatrixParams)
+        return with_config_map_data(service, matrix_documents(service.params))

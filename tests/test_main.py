@@ -1,0 +1,65 @@
+"""The operator's entry point: a bad catalog or a broken rule exits 2 with one clear line per
+problem and no traceback, and the previous cdktf.out stays exactly as it was."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from tests.conftest import PROJECT_ROOT
+
+
+def _run_main(tmp_path, catalog_text: str) -> subprocess.CompletedProcess:
+    catalog = tmp_path / "services.yaml"
+    catalog.write_text(catalog_text)
+    env = {**os.environ, "CLUSTER_STATE_CATALOG": str(catalog), "CDKTF_OUTDIR": str(tmp_path / "cdktf.out")}
+    env.pop("PG_CONN_STR", None)
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "main.py")], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture
+def previous_output(tmp_path):
+    marker = tmp_path / "cdktf.out" / "stacks" / "kubernetes" / "cdk.tf.json"
+    marker.parent.mkdir(parents=True)
+    marker.write_text('{"previous": true}')
+    return marker
+
+
+def test_a_bad_catalog_exits_2_with_one_line_per_problem_and_leaves_cdktf_out_untouched(tmp_path, previous_output):
+    text = (PROJECT_ROOT / "services.yaml").read_text()
+    text = text.replace("  litestream_image: litestream/litestream:0.5", "  litestream_image: litestream/litestream")
+    text = text.replace("      bucket: overseerr-litestream\n", "", 1)
+    result = _run_main(tmp_path, text)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, result.stderr
+    assert lines[0].startswith("cluster.litestream_image: image 'litestream/litestream' has no tag")
+    assert lines[1].startswith("services.overseerr.litestream.bucket: field required (services.yaml:")
+    assert "Traceback" not in result.stderr
+    assert previous_output.read_text() == '{"previous": true}'
+
+
+def test_a_broken_rule_exits_2_naming_service_and_rule_and_leaves_cdktf_out_untouched(tmp_path, previous_output):
+    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    data["services"]["overseerr"]["workloads"]["overseerr"]["volumes"]["data"] = {"glusterfs": "db"}
+    result = _run_main(tmp_path, yaml.safe_dump(data, sort_keys=False))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "service overseerr: rule sqlite-on-network-storage: overseerr: the SQLite database volume 'data' is host_path "
+        "'/storage/v/glusterfs_overseerr_db'; use an emptyDir or a local volume claim"
+    ]
+    assert previous_output.read_text() == '{"previous": true}'
+
+
+def test_a_good_catalog_replaces_the_previous_output(tmp_path, previous_output):
+    result = _run_main(tmp_path, (PROJECT_ROOT / "services.yaml").read_text())
+    assert result.returncode == 0, result.stderr
+    assert '"previous"' not in previous_output.read_text()
+    assert (tmp_path / "cdktf.out" / "stacks" / "nomad" / "cdk.tf.json").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".cdktf.out")] == [], "no scratch dir left behind"

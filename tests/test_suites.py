@@ -1,0 +1,309 @@
+"""The multi-component suites as synthesized: each generated config is read back (parsed) from the
+ConfigMap or env var it lands in and checked against the catalog's params and against the objects
+that use it; and the load-time checks keep a suite's params, its contract and its data agreeing."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from catalog import CatalogError, load_catalog
+from configs.matrix import PLACEHOLDERS
+from constructs_lib.naming import object_id
+from constructs_lib.terraform_text import unescape
+from tests.configs.ruby_literals import read_gitlab_rb
+from tests.conftest import PROJECT_ROOT, resources_of, service_of
+
+SUITES = ("matrix", "appflowy", "nextcloud", "gitlab")
+PLACEHOLDER_TOKEN = re.compile(r"\b[A-Z][A-Z0-9_]*_PLACEHOLDER\b")
+ENV_REFERENCE = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+@pytest.fixture(scope="module")
+def k8s(stacks) -> dict[str, dict[str, Any]]:
+    return resources_of(stacks["kubernetes"])
+
+
+def config_map(k8s: dict[str, Any], name: str) -> dict[str, str]:
+    """The data of a synthesized ConfigMap as the cluster receives it (Terraform escapes undone)."""
+    return {key: unescape(value) for key, value in k8s[f"kubernetes_config_map.{object_id(name)}"]["data"].items()}
+
+
+def pod(k8s: dict[str, Any], deployment: str) -> dict[str, Any]:
+    return k8s[f"kubernetes_deployment.{object_id(deployment)}"]["spec"]["template"]["spec"]
+
+
+def container(k8s: dict[str, Any], deployment: str, name: str, kind: str = "container") -> dict[str, Any]:
+    return next(c for c in pod(k8s, deployment)[kind] if c["name"] == name)
+
+
+def env_of(c: dict[str, Any]) -> dict[str, Any]:
+    return {e["name"]: e.get("value", e.get("value_from")) for e in c.get("env", [])}
+
+
+def external_secret(k8s: dict[str, Any], name: str) -> dict[str, Any]:
+    return yaml.safe_load(unescape(k8s[f"kubectl_manifest.external_secret_{object_id(name)}"]["yaml_body"]))
+
+
+# --- matrix ------------------------------------------------------------------------------------
+
+
+def test_homeserver_listens_where_the_synapse_pod_and_service_expect_and_uses_the_catalog_database(k8s, catalog):
+    params = catalog.services["matrix"].params
+    homeserver = yaml.safe_load(config_map(k8s, "synapse-config")["homeserver.yaml"])
+    synapse = container(k8s, "synapse", "synapse")
+    service_ports = {p["target_port"] for p in k8s["kubernetes_service.synapse"]["spec"]["port"]}
+
+    assert homeserver["server_name"] == params.server_name
+    assert homeserver["public_baseurl"] == f"https://{params.synapse_hostname}/"
+    [listener] = homeserver["listeners"]
+    assert listener["port"] == synapse["port"][0]["container_port"] and str(listener["port"]) in service_ports
+    assert listener["x_forwarded"] is True and listener["resources"] == [{"names": ["client", "federation"]}]
+    args = homeserver["database"]["args"]
+    assert (args["host"], args["port"], args["database"], args["user"]) == (
+        params.database.host,
+        params.database.port,
+        params.database.name,
+        params.database.user,
+    )
+    assert args["password"] == "SYNAPSE_DB_PASSWORD_PLACEHOLDER"
+    msc3861 = homeserver["experimental_features"]["msc3861"]
+    assert msc3861["issuer"] == f"https://{params.mas_hostname}"
+    assert msc3861["introspection_endpoint"] == params.mas_introspection_endpoint
+
+
+def test_synapse_reads_the_processed_config_files_the_homeserver_names(k8s):
+    homeserver = yaml.safe_load(config_map(k8s, "synapse-config")["homeserver.yaml"])
+    synapse = container(k8s, "synapse", "synapse")
+    config_dir = next(m["mount_path"] for m in synapse["volume_mount"] if m["name"] == "config")
+    template_keys = set(config_map(k8s, "synapse-config"))
+
+    assert env_of(synapse)["SYNAPSE_CONFIG_PATH"] == f"{config_dir}/homeserver.yaml"
+    named = [homeserver["log_config"], *homeserver["app_service_config_files"]]
+    assert {Path(path).parent.as_posix() for path in named} == {config_dir}
+    assert {Path(path).name for path in named} <= template_keys
+
+
+def test_the_synthesized_config_processor_fills_every_placeholder_from_the_matrix_secret(k8s, tmp_path):
+    if shutil.which("sh") is None or shutil.which("sed") is None:
+        pytest.skip("needs sh and sed to run the config-processor script")
+    init = container(k8s, "synapse", "config-processor", kind="init_container")
+    volumes = {v["name"]: v for v in pod(k8s, "synapse")["volume"]}
+    mounts = {m["name"]: m["mount_path"] for m in init["volume_mount"]}
+    assert volumes["config-template"]["config_map"]["name"] == "synapse-config"
+    secret = external_secret(k8s, "matrix-secrets")
+    secret_keys = {item["secretKey"] for item in secret["spec"]["data"]}
+    env: dict[str, str] = {}
+    for item in init["env"]:
+        ref = item["value_from"]["secret_key_ref"]
+        assert ref["name"] == secret["spec"]["target"]["name"] and ref["key"] in secret_keys
+        env[item["name"]] = f'{ref["key"]}: "/&\\ #x'  # YAML, sed and shell metacharacters
+    templates = config_map(k8s, "synapse-config")
+    assert {t for text in templates.values() for t in PLACEHOLDER_TOKEN.findall(text)} == {t for t, _, _ in PLACEHOLDERS}
+
+    template_dir, config_dir = tmp_path / "template", tmp_path / "config"
+    template_dir.mkdir()
+    config_dir.mkdir()
+    for key, text in templates.items():
+        (template_dir / key).write_text(text)
+    assert init["command"] == ["/bin/sh", "-c"]
+    script = unescape(init["args"][0])
+    script = re.sub(
+        rf"(?<![\w/-])({re.escape(mounts['config-template'])}|{re.escape(mounts['config'])})(?=/)",
+        lambda m: str(template_dir if m.group(1) == mounts["config-template"] else config_dir),
+        script,
+    )
+    result = subprocess.run(["sh", "-c", script], env={"PATH": "/usr/bin:/bin", **env}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+    homeserver = yaml.safe_load((config_dir / "homeserver.yaml").read_text())
+    bridge = yaml.safe_load((config_dir / "whatsapp-registration.yaml").read_text())
+    assert homeserver["database"]["args"]["password"] == env["DB_PASSWORD"]
+    assert homeserver["experimental_features"]["msc3861"]["admin_token"] == env["MAS_ADMIN_TOKEN"]
+    assert bridge["hs_token"] == env["HS_TOKEN"]
+    assert not any(PLACEHOLDER_TOKEN.search(p.read_text()) for p in config_dir.iterdir())
+
+
+def test_wellknown_documents_send_clients_to_synapse_and_mas_and_federation_to_443(k8s, catalog):
+    params = catalog.services["matrix"].params
+    documents = config_map(k8s, "matrix-nginx-config")
+    client = json.loads(documents["client"])
+    assert client["m.homeserver"]["base_url"] == f"https://{params.synapse_hostname}"
+    assert client["org.matrix.msc2965.authentication"]["issuer"] == f"https://{params.mas_hostname}/"
+    assert json.loads(documents["server"]) == {"m.server": f"{params.synapse_hostname}:443"}
+
+
+def test_element_and_cinny_are_locked_to_the_catalog_homeserver(k8s, catalog):
+    params = catalog.services["matrix"].params
+    element = json.loads(config_map(k8s, "element-config")["config.json"])
+    cinny = json.loads(config_map(k8s, "cinny-config")["config.json"])
+    assert element["default_server_config"]["m.homeserver"] == {
+        "base_url": f"https://{params.synapse_hostname}",
+        "server_name": params.synapse_hostname,
+    }
+    assert element["disable_custom_urls"] is True
+    assert cinny["homeserverList"] == [params.server_name] and cinny["allowCustomHomeservers"] is False
+
+
+def test_every_file_a_suite_pod_mounts_from_a_config_map_is_a_key_of_it(k8s):
+    checked = 0
+    for address, body in k8s.items():
+        if not address.startswith("kubernetes_deployment.") or service_of(body) not in SUITES:
+            continue
+        spec = body["spec"]["template"]["spec"]
+        maps = {v["name"]: v["config_map"]["name"] for v in spec.get("volume", []) if "config_map" in v}
+        for c in [*spec["container"], *spec.get("init_container", [])]:
+            for mount in c.get("volume_mount", []):
+                if mount["name"] in maps and "sub_path" in mount:
+                    assert mount["sub_path"] in config_map(k8s, maps[mount["name"]]), (address, mount)
+                    checked += 1
+    assert checked == 5  # nginx.conf, server, client, element and cinny config.json
+
+
+# --- gitlab ------------------------------------------------------------------------------------
+
+
+def test_omnibus_settings_come_first_in_the_gitlab_env_and_follow_the_catalog_params(k8s, catalog):
+    params = catalog.services["gitlab"].params
+    gitlab = container(k8s, "gitlab", "gitlab")
+    first, *rest = gitlab["env"]
+    assert first["name"] == "GITLAB_OMNIBUS_CONFIG"
+    calls, settings = read_gitlab_rb(unescape(first["value"]))
+
+    assert calls == {
+        "external_url": f"https://{params.gitlab_hostname}",
+        "registry_external_url": f"https://{params.registry_hostname}",
+    }
+    rails = settings["gitlab_rails"]
+    assert (rails["db_host"], rails["db_port"], rails["db_database"], rails["db_username"]) == (
+        params.database.host,
+        params.database.port,
+        params.database.name,
+        params.database.user,
+    )
+    assert rails["db_password"] == ("ENV", params.db_password_env)
+    password = next(e for e in rest if e["name"] == params.db_password_env)
+    assert password["value_from"]["secret_key_ref"] == {"name": "gitlab-secrets", "key": "db_password"}
+
+
+def test_gitlab_advertises_the_ssh_port_the_node_binds_and_the_node_port_reaches_the_same_container_port(k8s):
+    gitlab = container(k8s, "gitlab", "gitlab")
+    _calls, settings = read_gitlab_rb(unescape(gitlab["env"][0]["value"]))
+    ssh = next(p for p in gitlab["port"] if p["name"] == "ssh")
+    [node_port] = k8s["kubernetes_service.gitlab_ssh"]["spec"]["port"]
+
+    assert settings["gitlab_rails"]["gitlab_shell_ssh_port"] == ssh["host_port"] == 2222
+    assert node_port["node_port"] == 30022 and node_port["target_port"] == str(ssh["container_port"])
+    assert gitlab["security_context"]["privileged"] is True
+    assert pod(k8s, "gitlab")["node_selector"] == {"kubernetes.io/hostname": "hestia"}
+
+
+# --- every suite -------------------------------------------------------------------------------
+
+
+def test_every_env_expansion_in_the_suites_refers_to_a_variable_declared_before_it(k8s):
+    expansions = 0
+    for address, body in k8s.items():
+        if not address.startswith("kubernetes_deployment.") or service_of(body) not in SUITES:
+            continue
+        spec = body["spec"]["template"]["spec"]
+        for c in [*spec["container"], *spec.get("init_container", [])]:
+            declared: list[str] = []
+            for item in c.get("env", []):
+                for var in ENV_REFERENCE.findall(item.get("value", "")):
+                    assert var in declared, f"{address} {c['name']}: {item['name']} expands $({var}) before it is set"
+                    expansions += 1
+                declared.append(item["name"])
+    assert expansions == 3  # appflowy gotrue, cloud and worker database URLs
+
+
+# --- load-time checks --------------------------------------------------------------------------
+
+
+def _load_with(tmp_path: Path, name: str, mutate) -> None:
+    """Loads a catalog of the real ``cluster`` and the real entry ``name`` after ``mutate(entry)``."""
+    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    entry = data["services"][name]
+    mutate(entry)
+    path = tmp_path / "services.yaml"
+    path.write_text(yaml.safe_dump({"cluster": data["cluster"], "services": {name: entry}}, sort_keys=False))
+    load_catalog(path)
+
+
+def _problem(tmp_path: Path, name: str, mutate) -> str:
+    with pytest.raises(CatalogError) as caught:
+        _load_with(tmp_path, name, mutate)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("name", SUITES)
+def test_each_suite_entry_loads_on_its_own(tmp_path, name):
+    _load_with(tmp_path, name, lambda entry: None)
+
+
+def test_a_hostname_param_that_no_route_serves_is_an_error(tmp_path):
+    def rename(entry):
+        entry["params"]["cinny_hostname"] = "chat.brmartin.co.uk"
+
+    message = _problem(tmp_path, "matrix", rename)
+    assert "services.matrix: params.cinny_hostname 'chat.brmartin.co.uk' is not routed" in message
+
+
+def test_a_hostname_inside_a_raw_match_rule_counts_as_routed(tmp_path):
+    def only_mas_route_names_mas(entry):
+        entry["ingress_routes"]["mas"]["routes"][0]["match"] = "Host(`mas.brmartin.co.uk`)"
+
+    _load_with(tmp_path, "matrix", only_mas_route_names_mas)
+
+
+def test_an_unknown_param_is_reported_at_its_own_path_and_line(tmp_path):
+    message = _problem(tmp_path, "gitlab", lambda entry: entry["params"].update(ssh_prot=22))
+    assert re.search(r"services\.gitlab\.params\.ssh_prot: unknown key 'ssh_prot'.*\(.*services\.yaml:\d+\)", message)
+
+
+def test_a_suite_needs_its_params_and_params_need_a_suite(tmp_path):
+    assert "suite 'nextcloud' needs its params" in _problem(tmp_path, "nextcloud", lambda e: e.pop("params"))
+    assert "params need the entry's 'suite:'" in _problem(tmp_path, "nextcloud", lambda e: e.pop("suite"))
+
+
+def test_params_of_another_suite_are_an_error(tmp_path):
+    message = _problem(tmp_path, "appflowy", lambda e: e["params"].update(suite="nextcloud"))
+    assert "params are for suite 'nextcloud' but the entry is suite 'appflowy'" in message
+
+
+def test_a_config_map_the_matrix_suite_fills_must_be_declared_and_not_written_by_hand(tmp_path):
+    assert "config_maps.element-config must be declared" in _problem(
+        tmp_path, "matrix", lambda e: e["config_maps"].pop("element-config")
+    )
+    assert "config_maps.matrix-nginx-config: server is generated by the matrix suite" in _problem(
+        tmp_path, "matrix", lambda e: e["config_maps"]["matrix-nginx-config"].update(data={"server": "{}"})
+    )
+
+
+def test_the_config_processor_must_set_every_secret_its_script_fills(tmp_path):
+    def drop_hs_token(entry):
+        init = entry["workloads"]["synapse"]["init_containers"]["config-processor"]
+        init["env"] = [item for item in init["env"] if "HS_TOKEN" not in item]
+
+    message = _problem(tmp_path, "matrix", drop_hs_token)
+    assert "config-processor runs the synapse-config script but does not set HS_TOKEN" in message
+
+
+def test_gitlab_omnibus_settings_are_generated_not_written_and_need_the_password_env_and_ssh_host_port(tmp_path):
+    def gitlab(entry):
+        return entry["workloads"]["gitlab"]["containers"]["gitlab"]
+
+    assert "GITLAB_OMNIBUS_CONFIG is generated by the gitlab suite" in _problem(
+        tmp_path, "gitlab", lambda e: gitlab(e)["env"].append({"GITLAB_OMNIBUS_CONFIG": "external_url 'x'"})
+    )
+    assert "must set GITLAB_DB_PASSWORD" in _problem(tmp_path, "gitlab", lambda e: gitlab(e).update(env=[]))
+    assert "params.ssh_port 2222 is not the host_port" in _problem(
+        tmp_path, "gitlab", lambda e: gitlab(e)["ports"][1].update(host_port=2223)
+    )

@@ -1,0 +1,1 @@
+"""Developer tools that read the synthesized output; none of them imports cdktf."""
