@@ -45,6 +45,23 @@ validate: synth
 	$(RUN) python -m validation validate
 	$(RUN) python -m validation scan-secrets
 
+## audit: checkov's Kubernetes checks on the rendered manifests (a report, not a gate)
+CHECKOV_VERSION := 3.3.30
+audit: render .venv-audit/.installed
+	.venv-audit/bin/checkov -d cdktf.out/manifests --framework kubernetes --quiet --compact -o json \
+		> cdktf.out/checkov.json || true
+	$(RUN) python -m tools.audit cdktf.out/checkov.json
+
+# checkov pins its own dependency tree: it gets a virtualenv of its own.
+.venv-audit/.installed:
+	python3 -m venv .venv-audit
+	.venv-audit/bin/pip install --quiet checkov==$(CHECKOV_VERSION)
+	touch $@
+
+## graph: docs/catalog.svg, the catalog as a diagram (services, components, nodes, storage, hostnames, stacks)
+graph: setup
+	$(RUN) python -m tools.graph
+
 ## bench: synthesis time and memory against the floor (by hand, not in the tests)
 bench: setup
 	$(RUN) python bench/synth.py

@@ -14,9 +14,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+from catalog import CatalogError, load_catalog
+from stacks.runtime import configure_jsii_runtime
 
-from catalog import CatalogError, load_catalog  # noqa: E402
+configure_jsii_runtime()  # before anything starts the jsii kernel
 
 EXIT_BAD_INPUT = 2
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -33,7 +32,9 @@ RSS_LIMIT_MB = 600
 
 def _child(kind: str, outdir: str) -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    from stacks.runtime import configure_jsii_runtime
+
+    configure_jsii_runtime()  # as main.py does
     from catalog import load_catalog
     from stacks.app import build_app
 
@@ -70,7 +71,10 @@ def generated_catalog(catalog, count: int):
                         "ports": [{"name": "http", "port": 8080}],
                         "env": [{"TZ": "Europe/London"}, {"DATABASE_URL": {"secret": "DATABASE_URL"}}],
                         "mounts": [{"volume": "data", "path": "/data"}],
-                        "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"cpu": "100m", "memory": "128Mi"}},
+                        "resources": {
+                            "requests": {"cpu": "10m", "memory": "32Mi"},
+                            "limits": {"cpu": "100m", "memory": "128Mi"},
+                        },
                         "liveness": {"http": "/health", "period": 30},
                     }
                 },
@@ -147,7 +151,12 @@ def main() -> int:
         median = statistics.median(samples)
         ratio = median / floor
         target = TARGETS.get(kind)
-        results[kind] = {"median_s": round(median, 3), "ratio": round(ratio, 3), "peak_rss_mb": round(peaks[kind]), "target": target}
+        results[kind] = {
+            "median_s": round(median, 3),
+            "ratio": round(ratio, 3),
+            "peak_rss_mb": round(peaks[kind]),
+            "target": target,
+        }
         mark = "" if target is None else ("ok" if ratio <= target else "OVER")
         print(f"{kind:<10} {median:>9.2f} {ratio:>6.2f} {target or '-':>7} {peaks[kind]:>8.0f} {mark}")
     worst = max(peaks.values())

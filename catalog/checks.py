@@ -86,19 +86,30 @@ def _object_names_once(catalog: Catalog) -> Iterator[Finding]:
             for obj in objects:
                 key = (kind, service.namespace, obj)
                 if key in seen:
-                    yield ("services", name, section, obj), f"{kind} {obj!r} is already defined by service {seen[key]!r}"
+                    yield (
+                        ("services", name, section, obj),
+                        f"{kind} {obj!r} is already defined by service {seen[key]!r}",
+                    )
                 seen.setdefault(key, name)
         for svc, wl in services.items():
             key = ("Service", service.namespace, svc)
             if key in seen:
-                yield ("services", name, "workloads", wl, "services", svc), f"Service {svc!r} is already defined by service {seen[key]!r}"
+                yield (
+                    ("services", name, "workloads", wl, "services", svc),
+                    f"Service {svc!r} is already defined by service {seen[key]!r}",
+                )
             seen.setdefault(key, name)
 
 
 def _pods(service: Service) -> Iterator[tuple[Location, dict[str, Container], dict[str, Volume], object]]:
     for wl_name, wl in service.workloads.items():
         containers = {**wl.init_containers, **wl.containers}
-        yield ("workloads", wl_name), containers, {**wl.volumes, **{k: None for k in wl.volume_claim_templates}}, wl.placement
+        yield (
+            ("workloads", wl_name),
+            containers,
+            {**wl.volumes, **{k: None for k in wl.volume_claim_templates}},
+            wl.placement,
+        )
     for cj_name, cj in service.cron_jobs.items():
         yield ("cron_jobs", cj_name), dict(cj.containers), dict(cj.volumes), cj.placement
 
@@ -107,7 +118,10 @@ def _placement(catalog: Catalog, service: Service, loc: Location) -> Iterator[Fi
     for where, containers, _volumes, placement in _pods(service):
         node = getattr(placement, "node", None)
         if node is not None and node not in catalog.cluster.nodes:
-            yield loc + where + ("placement", "node"), f"unknown node {node!r}; known nodes: {', '.join(catalog.cluster.nodes)}"
+            yield (
+                loc + where + ("placement", "node"),
+                f"unknown node {node!r}; known nodes: {', '.join(catalog.cluster.nodes)}",
+            )
             continue
         for c_name, container in containers.items():
             if "nvidia.com/gpu" not in {**container.resources.requests, **container.resources.limits}:
@@ -116,7 +130,8 @@ def _placement(catalog: Catalog, service: Service, loc: Location) -> Iterator[Fi
             if node is None or not catalog.cluster.nodes[node].gpu:
                 yield (
                     loc + where + ("containers", c_name, "resources"),
-                    f"requests a GPU but is not pinned to a GPU node (placement.node: {node!r}); GPU nodes: {', '.join(gpu_nodes) or 'none'}",
+                    f"requests a GPU but is not pinned to a GPU node (placement.node: {node!r}); "
+                    f"GPU nodes: {', '.join(gpu_nodes) or 'none'}",
                 )
 
 
@@ -125,7 +140,10 @@ def _secret_keys(service: Service, loc: Location) -> Iterator[Finding]:
     for where, containers, _volumes, _placement in _pods(service):
         for c_name, container in containers.items():
             if container.env_from_secret and service.secrets is None:
-                yield loc + where + ("containers", c_name, "env_from_secret"), "env_from_secret needs a 'secrets' section"
+                yield (
+                    loc + where + ("containers", c_name, "env_from_secret"),
+                    "env_from_secret needs a 'secrets' section",
+                )
             for i, item in enumerate(container.env):
                 for var, value in item.items():
                     if isinstance(value, str) or value.from_ is not None:
@@ -147,7 +165,11 @@ def _secret_keys(service: Service, loc: Location) -> Iterator[Finding]:
 def _mounts(service: Service, loc: Location) -> Iterator[Finding]:
     for where, containers, volumes, _placement in _pods(service):
         for c_name, container in containers.items():
-            section = "init_containers" if where[0] == "workloads" and c_name in service.workloads[where[1]].init_containers else "containers"
+            section = (
+                "init_containers"
+                if where[0] == "workloads" and c_name in service.workloads[where[1]].init_containers
+                else "containers"
+            )
             for i, mount in enumerate(container.mounts):
                 if mount.volume not in volumes:
                     yield (
@@ -168,10 +190,19 @@ def _storage_paths(catalog: Catalog, name: str, service: Service, loc: Location)
             if path is None:
                 continue
             if not path.startswith(root):
-                yield loc + where + ("volumes", v_name), f"hostPath {path!r} is outside {root}; move it there or waive 'storage-path' with a reason"
-            elif volume.glusterfs is not None and path != root + f"glusterfs_{name.replace('-', '_')}_{volume.glusterfs}":
-                yield loc + where + ("volumes", v_name, "path"), (
-                    f"hostPath {path!r} breaks the glusterfs_<service>_<type> naming; waive 'storage-path' with a reason"
+                yield (
+                    loc + where + ("volumes", v_name),
+                    f"hostPath {path!r} is outside {root}; move it there or waive 'storage-path' with a reason",
+                )
+            elif (
+                volume.glusterfs is not None and path != root + f"glusterfs_{name.replace('-', '_')}_{volume.glusterfs}"
+            ):
+                yield (
+                    loc + where + ("volumes", v_name, "path"),
+                    (
+                        f"hostPath {path!r} breaks the glusterfs_<service>_<type> naming; "
+                        "waive 'storage-path' with a reason"
+                    ),
                 )
 
 
@@ -197,7 +228,11 @@ def cron_problem(schedule: str) -> str | None:
             if base == "*":
                 continue
             for bound in base.split("-", 1):
-                value = _CRON_NAMES.get(index, []).index(bound.lower()) + (1 if index == 3 else 0) if bound.lower() in _CRON_NAMES.get(index, []) else bound
+                value = (
+                    _CRON_NAMES.get(index, []).index(bound.lower()) + (1 if index == 3 else 0)
+                    if bound.lower() in _CRON_NAMES.get(index, [])
+                    else bound
+                )
                 if not str(value).isdigit() or not low <= int(value) <= high:
                     return f"{bound!r} is out of range {low}-{high} in {field!r}"
     return None
@@ -209,7 +244,10 @@ def _litestream(service: Service, loc: Location) -> Iterator[Finding]:
         return
     wl = service.workloads.get(ls.workload)
     if wl is None:
-        yield loc + ("litestream", "workload"), f"workload {ls.workload!r} is not declared; declared: {', '.join(service.workloads) or 'none'}"
+        yield (
+            loc + ("litestream", "workload"),
+            f"workload {ls.workload!r} is not declared; declared: {', '.join(service.workloads) or 'none'}",
+        )
         return
     if ls.volume not in wl.volumes and ls.volume not in wl.volume_claim_templates:
         yield loc + ("litestream", "volume"), f"volume {ls.volume!r} is not declared in workload {ls.workload!r}"

@@ -22,7 +22,9 @@ def load_catalog(path: Path | str = DEFAULT_PATH) -> Catalog:
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
         kind = type(doc.data).__name__
-        raise CatalogError([Problem(_display(path), 1, "", f"the root must be a mapping with 'cluster' and 'services', got {kind}")])
+        raise CatalogError(
+            [Problem(_display(path), 1, "", f"the root must be a mapping with 'cluster' and 'services', got {kind}")]
+        )
     try:
         catalog = Catalog.model_validate(doc.data)
     except ValidationError as exc:
@@ -74,7 +76,15 @@ def _union_tags() -> set[str]:
     return tags
 
 
-_TYPE_NAMES = {"str": "a string", "int": "an integer", "bool": "true or false", "float": "a number", "dict": "a mapping", "list": "a list", "NoneType": "null"}
+_TYPE_NAMES = {
+    "str": "a string",
+    "int": "an integer",
+    "bool": "true or false",
+    "float": "a number",
+    "dict": "a mapping",
+    "list": "a list",
+    "NoneType": "null",
+}
 
 
 def _message(err: dict[str, Any], loc: Location) -> str:
@@ -88,7 +98,8 @@ def _message(err: dict[str, Any], loc: Location) -> str:
         return f"unknown key {loc[-1]!r}{hint}"
     if kind.endswith("_type") and kind not in ("model_type",):
         expected = kind.removesuffix("_type").replace("dict", "dict").replace("string", "str")
-        return f"expected {_TYPE_NAMES.get(expected, expected)}, got {_TYPE_NAMES.get(type(got).__name__, type(got).__name__)} {got!r}"
+        got_type = type(got).__name__
+        return f"expected {_TYPE_NAMES.get(expected, expected)}, got {_TYPE_NAMES.get(got_type, got_type)} {got!r}"
     if kind == "model_type":
         return f"expected a mapping, got {_TYPE_NAMES.get(type(got).__name__, type(got).__name__)} {got!r}"
     msg = err["msg"]

@@ -21,6 +21,7 @@ from catalog.model.pod import Volume as VolumeSpec
 from configs.gitlab_runner import runner_config_command
 from configs.litestream import plex_restore_script
 from configs.matrix import config_processor_script
+from constructs_lib.base import ClusterConstruct
 from constructs_lib.crds.cilium import CiliumNetworkPolicy, NetworkPolicyProps
 from constructs_lib.crds.external_secret import (
     ClusterSecretStore,
@@ -91,7 +92,7 @@ def secret_name(name: str, service: Service) -> str | None:
     return service.secrets.name or f"{name}-secrets"
 
 
-class App(Construct):
+class App(ClusterConstruct):
     """Every object of one catalog service. Construct ids are the catalog's keys."""
 
     def __init__(self, scope: Construct, id: str, *, name: str, service: Service, cluster: Cluster):
@@ -102,6 +103,7 @@ class App(Construct):
         self.labels = service_labels(name, service)
         self.secret_name = secret_name(name, service)
         self.workloads: dict[str, Workload] = {}
+        self.cron_jobs: dict[str, CronJob] = {}
         self.config_maps: dict[str, ConfigMap] = {}
 
         self.secret = self._external_secret()
@@ -227,7 +229,9 @@ class App(Construct):
             ),
         )
 
-    def _pod(self, spec: Any, init_containers: dict, containers: dict, volumes: dict, restart_policy: str | None = None) -> PodProps:
+    def _pod(
+        self, spec: Any, init_containers: dict, containers: dict, volumes: dict, restart_policy: str | None = None
+    ) -> PodProps:
         return PodProps(
             containers=containers,
             init_containers=init_containers,
@@ -290,7 +294,7 @@ class App(Construct):
 
     def _cron_job(self, cj_name: str, cj: Any) -> None:
         pod = self._pod(cj, {}, with_script(dict(cj.containers)), cj.volumes, restart_policy=cj.restart_policy)
-        CronJob(
+        self.cron_jobs[cj_name] = CronJob(
             self,
             f"cron-job-{cj_name}",
             CronJobProps(
@@ -351,7 +355,10 @@ class App(Construct):
                 self,
                 f"middleware-{mw_name}",
                 MiddlewareProps(
-                    name=mw_name, namespace=self.service.namespace, spec=mw.spec, labels=self.labels if mw.labelled else {}
+                    name=mw_name,
+                    namespace=self.service.namespace,
+                    spec=mw.spec,
+                    labels=self.labels if mw.labelled else {},
                 ),
             )
 

@@ -16,6 +16,7 @@ from constructs import Construct
 
 from catalog.model.pod import Container, Resources
 from configs.litestream import litestream_config, litestream_restore_script
+from constructs_lib.base import ClusterConstruct
 from constructs_lib.k8s.config_map import ConfigMap, ConfigMapProps
 from constructs_lib.k8s.volume import Volume
 
@@ -54,7 +55,7 @@ class LitestreamProps:
     extra_labels: Mapping[str, str] = field(default_factory=dict)
 
 
-class Litestream(Construct):
+class Litestream(ClusterConstruct):
     """Creates the config ConfigMap and exposes what the workload adds to its pod:
     ``restore`` (init container), ``sidecar`` (container) and ``config_volume``."""
 
@@ -82,7 +83,10 @@ class Litestream(Construct):
         def secret(key: str) -> dict[str, object]:
             return {"secret": key, "from": props.secret_name}
 
-        litestream_env = [{"LITESTREAM_ACCESS_KEY_ID": secret(props.access_key)}, {"LITESTREAM_SECRET_ACCESS_KEY": secret(props.secret_key)}]
+        litestream_env = [
+            {"LITESTREAM_ACCESS_KEY_ID": secret(props.access_key)},
+            {"LITESTREAM_SECRET_ACCESS_KEY": secret(props.secret_key)},
+        ]
         if props.restore_script is None:
             script = litestream_restore_script(props.databases[0][0], config_path)
             restore_mounts = [data_mount, config_mount]

@@ -10,6 +10,7 @@ import yaml
 from cdktf import ITerraformDependable
 from constructs import Construct
 
+from constructs_lib.base import ClusterConstruct
 from constructs_lib.kubectl import KubectlManifest
 from constructs_lib.naming import manifest_id, name_resource
 from constructs_lib.terraform_text import literal
@@ -34,7 +35,7 @@ class ManifestProps:
     depends_on: Sequence[ITerraformDependable] = ()
 
 
-class Manifest(Construct):
+class Manifest(ClusterConstruct):
     """One object as a ``kubectl_manifest`` named ``<kind>_<name>``."""
 
     def __init__(self, scope: Construct, id: str, props: ManifestProps):
@@ -44,8 +45,14 @@ class Manifest(Construct):
             metadata["namespace"] = props.namespace
         if props.labels:
             metadata["labels"] = dict(props.labels)
-        self.object = {"apiVersion": props.api_version, "kind": props.kind, "metadata": metadata, "spec": dict(props.spec)}
+        self.object = {
+            "apiVersion": props.api_version,
+            "kind": props.kind,
+            "metadata": metadata,
+            "spec": dict(props.spec),
+        }
         self.resource = name_resource(
+            self,
             KubectlManifest(self, "manifest", yaml_body=manifest_body(self.object), depends_on=props.depends_on),
             manifest_id(props.kind, props.name),
         )

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import re
 
-from cdktf import TerraformResource, TerraformStack
+from cdktf import TerraformResource
+from constructs import Construct
+
+from constructs_lib.base import stack_of
 
 
 def snake(text: str) -> str:
@@ -30,14 +33,25 @@ def manifest_id(kind: str, name: str) -> str:
     return f"{snake(kind)}_{snake(name)}"
 
 
-def name_resource(resource: TerraformResource, logical_id: str) -> TerraformResource:
-    """Gives ``resource`` its address; two resources of one stack never share an address
-    (Terraform JSON would silently keep only the last one)."""
-    stack = TerraformStack.of(resource)
-    address = f"{resource.terraform_resource_type}.{logical_id}"
+def name_resource(owner: Construct, resource: TerraformResource, logical_id: str) -> TerraformResource:
+    """Gives ``resource`` (created by ``owner``) its address; two resources of one stack never
+    share an address (Terraform JSON would silently keep only the last one)."""
+    stack = stack_of(owner)
+    address = f"{_resource_type(resource)}.{logical_id}"
     taken = stack.__dict__.setdefault("_cluster_state_addresses", set())
     if address in taken:
         raise ValueError(f"two resources of stack {stack.node.path!r} would both be {address}")
     taken.add(address)
     resource.override_logical_id(logical_id)
     return resource
+
+
+_TYPES: dict[type, str] = {}
+
+
+def _resource_type(resource: TerraformResource) -> str:
+    """The Terraform type, asked of jsii once per class rather than once per resource."""
+    cls = type(resource)
+    if cls not in _TYPES:
+        _TYPES[cls] = resource.terraform_resource_type
+    return _TYPES[cls]

@@ -15,6 +15,9 @@ from pathlib import Path
 from cdktf_cdktf_provider_nomad.job import Job, JobHcl2
 from constructs import Construct
 
+from constructs_lib.base import ClusterConstruct
+from constructs_lib.naming import name_resource
+
 _JOB_BLOCK = re.compile(r'^job\s+"([^"]+)"\s*\{', re.MULTILINE)
 _VARIABLE_BLOCK = re.compile(r'^variable\s+"([^"]+)"\s*\{', re.MULTILINE)
 
@@ -43,7 +46,7 @@ def declared_variables(jobspec: str) -> list[str]:
     return _VARIABLE_BLOCK.findall(jobspec)
 
 
-class NomadJobSpec(Construct):
+class NomadJobSpec(ClusterConstruct):
     """One ``nomad_job`` whose jobspec is the file at ``jobspec_path``.
 
     Props:
@@ -86,4 +89,4 @@ class NomadJobSpec(Construct):
             detach=False,
             hcl2=JobHcl2(vars=vars_) if vars_ else None,
         )
-        self.job.override_logical_id(logical_id or id)
+        name_resource(self, self.job, logical_id or id)

@@ -37,7 +37,10 @@ def sqlite_on_network_storage(pod: PodProps, database_volume: str) -> list[str]:
     for volume in pod.volumes:
         if volume.name == database_volume and volume.source in NETWORK_SOURCES:
             where = volume.settings.get("path") or volume.settings.get("server")
-            return [f"the SQLite database volume {database_volume!r} is {volume.source} {where!r}; use an emptyDir or a local volume claim"]
+            return [
+                f"the SQLite database volume {database_volume!r} is {volume.source} {where!r}; "
+                "use an emptyDir or a local volume claim"
+            ]
     return []
 
 
@@ -61,7 +64,9 @@ def storage_path(pod: PodProps, service: str, root: str) -> list[str]:
         if not path.startswith(prefix):
             problems.append(f"volume {volume.name!r}: hostPath {path!r} is outside {prefix}")
         elif not pattern.match(path):
-            problems.append(f"volume {volume.name!r}: hostPath {path!r} is not named glusterfs_{service.replace('-', '_')}_<type>")
+            problems.append(
+                f"volume {volume.name!r}: hostPath {path!r} is not named glusterfs_{service.replace('-', '_')}_<type>"
+            )
     return problems
 
 

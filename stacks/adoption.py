@@ -20,7 +20,7 @@ from typing import Any
 import jsii
 import yaml
 from cdktf import Aspects, IAspect, TerraformResource, TerraformStack
-from constructs import IConstruct
+from constructs import Construct, IConstruct
 
 from constructs_lib.terraform_text import unescape
 
@@ -52,12 +52,19 @@ def import_id(resource_type: str, body: Mapping[str, Any]) -> str:
 
 @jsii.implements(IAspect)
 class Adoption:
+    """Sits on a leaf of the stack (one callback per stack) and reads the stack's config once."""
+
+    def __init__(self, stack: TerraformStack):
+        self.stack = stack
+
     def visit(self, node: IConstruct) -> None:
-        if isinstance(node, TerraformResource):
-            config = node.to_terraform()
-            body = next(iter(next(iter(config["resource"].values())).values()))
-            node.import_from(import_id(node.terraform_resource_type, body))
+        resources = self.stack.to_terraform().get("resource") or {}
+        for construct in self.stack.node.find_all():
+            if isinstance(construct, TerraformResource):
+                rtype = construct.terraform_resource_type
+                body = resources[rtype][construct.friendly_unique_id]
+                construct.import_from(import_id(rtype, body))
 
 
 def enable_adoption(stack: TerraformStack) -> None:
-    Aspects.of(stack).add(Adoption())
+    Aspects.of(Construct(stack, "adoption")).add(Adoption(stack))

@@ -13,6 +13,8 @@ import pytest
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+pytest_plugins = ["tests.conftest_pg"]  # a throw-away PostgreSQL for the state-backend tests
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = PROJECT_ROOT.parent / "shared" / "reference"
 CRD_SCHEMAS = PROJECT_ROOT.parent / "shared" / "schemas" / "crds"
@@ -39,8 +41,7 @@ def synth_dir(catalog, tmp_path_factory) -> Path:
 def stacks(synth_dir) -> dict[str, dict[str, Any]]:
     """``{stack name: cdk.tf.json}`` of the whole catalog."""
     return {
-        path.parent.name: json.loads(path.read_text())
-        for path in sorted((synth_dir / "stacks").glob("*/cdk.tf.json"))
+        path.parent.name: json.loads(path.read_text()) for path in sorted((synth_dir / "stacks").glob("*/cdk.tf.json"))
     }
 
 

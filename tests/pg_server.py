@@ -48,7 +48,7 @@ def find_binaries() -> dict[str, str]:
     if missing:
         raise PgUnavailable(
             f"PostgreSQL binaries not found on PATH or under /usr/lib/postgresql/*/bin: {', '.join(missing)} "
-            "(run .ci/install-postgres.sh)"
+            "(run .ci/install-system-packages.sh)"
         )
     return {name: path for name, path in found.items() if path}
 

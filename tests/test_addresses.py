@@ -26,13 +26,20 @@ def test_restructuring_the_construct_tree_does_not_change_any_address(synth_with
 
     def nested(stack):
         group = Construct(Construct(stack, "media"), "requests")
-        App(group, "renamed-construct-id", name="overseerr", service=catalog.services["overseerr"], cluster=catalog.cluster)
+        App(
+            group,
+            "renamed-construct-id",
+            name="overseerr",
+            service=catalog.services["overseerr"],
+            cluster=catalog.cluster,
+        )
 
     flat_resources = synth_with(flat)
     nested_resources = synth_with(nested)
     assert sorted(flat_resources) == sorted(nested_resources)
-    assert flat_resources["kubernetes_stateful_set.overseerr"]["//"]["metadata"]["path"] != (
-        nested_resources["kubernetes_stateful_set.overseerr"]["//"]["metadata"]["path"]
+    assert (
+        flat_resources["kubernetes_stateful_set.overseerr"]["//"]["metadata"]["path"]
+        != (nested_resources["kubernetes_stateful_set.overseerr"]["//"]["metadata"]["path"])
     ), "the construct paths differ, the addresses do not"
 
 

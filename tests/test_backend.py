@@ -17,7 +17,8 @@ def test_with_pg_conn_str_each_stack_uses_its_own_schema_and_the_connection_stri
     secret = "postgres://state:very-secret-password@db.lan:5432/terraform"
     build_app(catalog, outdir=str(tmp_path), env={"PG_CONN_STR": secret}).synth()
     backends = {
-        p.parent.name: json.loads(p.read_text())["terraform"]["backend"] for p in (tmp_path / "stacks").glob("*/cdk.tf.json")
+        p.parent.name: json.loads(p.read_text())["terraform"]["backend"]
+        for p in (tmp_path / "stacks").glob("*/cdk.tf.json")
     }
     assert backends == {
         "kubernetes": {"pg": {"schema_name": "cluster_state_kubernetes"}},

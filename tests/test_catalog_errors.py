@@ -67,40 +67,244 @@ AT_CHANGE = 0
 CASES = [
     # (id, text to replace (exact), replacement, expected message fragment, expected line;
     #  AT_CHANGE: the line where the replacement starts, i.e. the error points at the edited line)
-    ("yaml syntax error", "        replicas: 1", "        replicas: 1: 2", "yaml syntax error: mapping values are not allowed here", AT_CHANGE),
-    ("unknown key", "        replicas: 1", "        replica: 1", "services.web.workloads.web.replica: unknown key 'replica'; allowed:", AT_CHANGE),
-    ("wrong type", "        replicas: 1", "        replicas: one", "services.web.workloads.web.replicas: expected an integer, got a string 'one'", AT_CHANGE),
-    ("negative replicas", "        replicas: 1", "        replicas: -1", "services.web.workloads.web.replicas: input should be greater than or equal to 0, got -1", AT_CHANGE),
-    ("missing required field", "      bucket: web-litestream\n", "", "services.web.litestream.bucket: field required", 12),
-    ("duplicate service name", "  api:\n    workloads:", "  web:\n    workloads:", "services.web: duplicate key 'web' (first defined on line 9)", AT_CHANGE),
-    ("duplicate yaml key", "        replicas: 1", "        replicas: 1\n        replicas: 2", "services.web.workloads.web.replicas: duplicate key 'replicas'", 21),
-    ("service name not dns-1123", "  api:\n    workloads:", "  Api_Service:\n    workloads:", "services.Api_Service: 'Api_Service' is not a valid name", AT_CHANGE),
-    ("workload name not dns-1123", "      api:\n        placement", "      API:\n        placement", "services.api.workloads.API: 'API' is not a valid name", AT_CHANGE),
-    ("port out of range", "ports: [{name: http, port: 80}]", "ports: [{name: http, port: 80000}]", "services.web.workloads.web.containers.web.ports[0].port: input should be less than or equal to 65535, got 80000", AT_CHANGE),
-    ("duplicate container ports", "ports: [{name: http, port: 80}]", "ports: [{name: http, port: 80}, {port: 80}]", "services.web.workloads.web.containers.web.ports: container port 80 is declared twice", AT_CHANGE),
-    ("hostname claimed twice", "hosts: [api.example.org]", "hosts: [web.example.org]", "services.api.ingresses.api.hosts[0]: hostname 'web.example.org' is already claimed by service 'web'", AT_CHANGE),
-    ("hostname not a hostname", "hosts: [api.example.org]", "hosts: [API.example.org]", "services.api.ingresses.api.hosts[0]: 'API.example.org' is not a valid hostname", AT_CHANGE),
-    ("node port outside range", "node_port: 30080", "node_port: 8080", "services.web.workloads.web.services.web.ports[0].node_port: input should be greater than or equal to 30000, got 8080", AT_CHANGE),
-    ("node port used twice", "api: {ports: [{port: 80, target_port: 8080}]}", "api: {type: NodePort, ports: [{port: 80, node_port: 30080}]}", "services.api.workloads.api.services.api.ports[0].node_port: node_port 30080 is already used by 'web/web'", AT_CHANGE),
-    ("node port without NodePort type", "web: {type: NodePort, ports", "web: {ports", "services.web.workloads.web.services.web: node_port needs type: NodePort", AT_CHANGE),
-    ("invalid cron schedule", 'schedule: "0 3 * * *"', 'schedule: "0 25 * * *"', "services.web.cron_jobs.nightly.schedule: invalid cron schedule '0 25 * * *': '25' is out of range 0-23", AT_CHANGE),
-    ("cron schedule with 6 fields", 'schedule: "0 3 * * *"', 'schedule: "0 0 3 * * *"', "invalid cron schedule '0 0 3 * * *': expected 5 fields", AT_CHANGE),
-    ("image without tag", "image: nginx:1.27", "image: nginx", "services.web.workloads.web.containers.web.image: image 'nginx' has no tag", AT_CHANGE),
-    ("litestream without bucket", "      bucket: web-litestream\n", "", "services.web.litestream.bucket: field required", 12),
-    ("hostPath outside /storage/v/", "files: {glusterfs: files}", "files: {host_path: /srv/files}", "services.web.workloads.web.volumes.files: hostPath '/srv/files' is outside /storage/v/", AT_CHANGE),
-    ("glusterfs path breaking the naming", "files: {glusterfs: files}", "files: {glusterfs: files, path: /storage/v/other}", "services.web.workloads.web.volumes.files.path: hostPath '/storage/v/other' breaks the glusterfs_<service>_<type> naming", AT_CHANGE),
-    ("secret key used but not declared", "- TOKEN: {secret: TOKEN}", "- TOKEN: {secret: PASSWORD}", "services.web.workloads.web.containers.web.env[1].TOKEN: secret key 'PASSWORD' is not declared under secrets.keys", AT_CHANGE),
-    ("unknown node name", "placement: {node: hestia}", "placement: {node: zeus}", "services.api.workloads.api.placement.node: unknown node 'zeus'; known nodes: hestia, nyx", AT_CHANGE),
-    ("malformed quantity", "limits: {cpu: 100m, memory: 64Mi}}\n        volumes", "limits: {cpu: 100m, memory: 64MB}}\n        volumes", "services.web.workloads.web.containers.web.resources.limits.memory: '64MB' is not a kubernetes quantity", AT_CHANGE),
-    ("env value not a string", "- TZ: Europe/London", "- PORT: 8080", "services.web.workloads.web.containers.web.env[0].PORT: expected a string or a mapping, got an integer 8080", AT_CHANGE),
-    ("env item with two variables", "- TZ: Europe/London", "- {TZ: Europe/London, LANG: C}", "services.web.workloads.web.containers.web.env: each env item is one 'NAME: value' pair", AT_CHANGE - 1),
-    ("env variable set twice", "- TZ: Europe/London", "- TOKEN: x", "services.web.workloads.web.containers.web.env: env variable 'TOKEN' is set twice", AT_CHANGE - 1),
-    ("mount of an undeclared volume", "mounts: [{volume: data, path: /data}]", "mounts: [{volume: cache, path: /data}]", "services.web.workloads.web.containers.web.mounts[0].volume: volume 'cache' is not declared; declared: data, files", AT_CHANGE),
-    ("volume with two sources", "data: {empty_dir: {size_limit: 1Gi}}", "data: {empty_dir: {}, glusterfs: data}", "services.web.workloads.web.volumes.data: a volume needs exactly one of glusterfs, host_path, empty_dir, config_map, secret, nfs", AT_CHANGE),
-    ("unknown arch", "placement: {arch: [amd64, arm64]}", "placement: {arch: [amd64, riscv64]}", "services.web.workloads.web.placement.arch[1]: input should be 'amd64' or 'arm64', got 'riscv64'", AT_CHANGE),
-    ("ingress backend without port", 'backend: "web:80"', 'backend: "web"', "services.web.ingresses.web.backend: string should match pattern", AT_CHANGE),
-    ("litestream on an undeclared workload", "      workload: web\n", "      workload: db\n", "services.web.litestream.workload: workload 'db' is not declared; declared: web", AT_CHANGE),
-    ("probe with no kind", "resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}\n        volumes", "resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}\n            liveness: {period: 10}\n        volumes", "services.web.workloads.web.containers.web.liveness: a probe needs exactly one of http, exec, tcp (got none)", AT_CHANGE + 1),
+    (
+        "yaml syntax error",
+        "        replicas: 1",
+        "        replicas: 1: 2",
+        "yaml syntax error: mapping values are not allowed",
+        AT_CHANGE,
+    ),
+    (
+        "unknown key",
+        "        replicas: 1",
+        "        replica: 1",
+        "services.web.workloads.web.replica: unknown key 'replica'; allowed:",
+        AT_CHANGE,
+    ),
+    (
+        "wrong type",
+        "        replicas: 1",
+        "        replicas: one",
+        "services.web.workloads.web.replicas: expected an integer, got a string 'one'",
+        AT_CHANGE,
+    ),
+    (
+        "negative replicas",
+        "        replicas: 1",
+        "        replicas: -1",
+        "services.web.workloads.web.replicas: input should be greater than or equal to 0, got -1",
+        AT_CHANGE,
+    ),
+    (
+        "missing required field",
+        "      bucket: web-litestream\n",
+        "",
+        "services.web.litestream.bucket: field required",
+        12,
+    ),
+    (
+        "duplicate service name",
+        "  api:\n    workloads:",
+        "  web:\n    workloads:",
+        "services.web: duplicate key 'web' (first defined on line 9)",
+        AT_CHANGE,
+    ),
+    (
+        "duplicate yaml key",
+        "        replicas: 1",
+        "        replicas: 1\n        replicas: 2",
+        "services.web.workloads.web.replicas: duplicate key 'replicas'",
+        21,
+    ),
+    (
+        "service name not dns-1123",
+        "  api:\n    workloads:",
+        "  Api_Service:\n    workloads:",
+        "services.Api_Service: 'Api_Service' is not a valid name",
+        AT_CHANGE,
+    ),
+    (
+        "workload name not dns-1123",
+        "      api:\n        placement",
+        "      API:\n        placement",
+        "services.api.workloads.API: 'API' is not a valid name",
+        AT_CHANGE,
+    ),
+    (
+        "port out of range",
+        "ports: [{name: http, port: 80}]",
+        "ports: [{name: http, port: 80000}]",
+        "services.web.workloads.web.containers.web.ports[0].port: input should be less than or equal to 65535, got 80000",
+        AT_CHANGE,
+    ),
+    (
+        "duplicate container ports",
+        "ports: [{name: http, port: 80}]",
+        "ports: [{name: http, port: 80}, {port: 80}]",
+        "services.web.workloads.web.containers.web.ports: container port 80 is declared twice",
+        AT_CHANGE,
+    ),
+    (
+        "hostname claimed twice",
+        "hosts: [api.example.org]",
+        "hosts: [web.example.org]",
+        "services.api.ingresses.api.hosts[0]: hostname 'web.example.org' is already claimed by service 'web'",
+        AT_CHANGE,
+    ),
+    (
+        "hostname not a hostname",
+        "hosts: [api.example.org]",
+        "hosts: [API.example.org]",
+        "services.api.ingresses.api.hosts[0]: 'API.example.org' is not a valid hostname",
+        AT_CHANGE,
+    ),
+    (
+        "node port outside range",
+        "node_port: 30080",
+        "node_port: 8080",
+        "services.web.workloads.web.services.web.ports[0].node_port: input should be greater than or equal to 30000, got 8080",
+        AT_CHANGE,
+    ),
+    (
+        "node port used twice",
+        "api: {ports: [{port: 80, target_port: 8080}]}",
+        "api: {type: NodePort, ports: [{port: 80, node_port: 30080}]}",
+        "services.api.workloads.api.services.api.ports[0].node_port: node_port 30080 is already used by 'web/web'",
+        AT_CHANGE,
+    ),
+    (
+        "node port without NodePort type",
+        "web: {type: NodePort, ports",
+        "web: {ports",
+        "services.web.workloads.web.services.web: node_port needs type: NodePort",
+        AT_CHANGE,
+    ),
+    (
+        "invalid cron schedule",
+        'schedule: "0 3 * * *"',
+        'schedule: "0 25 * * *"',
+        "services.web.cron_jobs.nightly.schedule: invalid cron schedule '0 25 * * *': '25' is out of range 0-23",
+        AT_CHANGE,
+    ),
+    (
+        "cron schedule with 6 fields",
+        'schedule: "0 3 * * *"',
+        'schedule: "0 0 3 * * *"',
+        "invalid cron schedule '0 0 3 * * *': expected 5 fields",
+        AT_CHANGE,
+    ),
+    (
+        "image without tag",
+        "image: nginx:1.27",
+        "image: nginx",
+        "services.web.workloads.web.containers.web.image: image 'nginx' has no tag",
+        AT_CHANGE,
+    ),
+    (
+        "litestream without bucket",
+        "      bucket: web-litestream\n",
+        "",
+        "services.web.litestream.bucket: field required",
+        12,
+    ),
+    (
+        "hostPath outside /storage/v/",
+        "files: {glusterfs: files}",
+        "files: {host_path: /srv/files}",
+        "services.web.workloads.web.volumes.files: hostPath '/srv/files' is outside /storage/v/",
+        AT_CHANGE,
+    ),
+    (
+        "glusterfs path breaking the naming",
+        "files: {glusterfs: files}",
+        "files: {glusterfs: files, path: /storage/v/other}",
+        "services.web.workloads.web.volumes.files.path: hostPath '/storage/v/other' breaks the glusterfs_<service>_<type> naming",
+        AT_CHANGE,
+    ),
+    (
+        "secret key used but not declared",
+        "- TOKEN: {secret: TOKEN}",
+        "- TOKEN: {secret: PASSWORD}",
+        "services.web.workloads.web.containers.web.env[1].TOKEN: secret key 'PASSWORD' is not declared under secrets.keys",
+        AT_CHANGE,
+    ),
+    (
+        "unknown node name",
+        "placement: {node: hestia}",
+        "placement: {node: zeus}",
+        "services.api.workloads.api.placement.node: unknown node 'zeus'; known nodes: hestia, nyx",
+        AT_CHANGE,
+    ),
+    (
+        "malformed quantity",
+        "limits: {cpu: 100m, memory: 64Mi}}\n        volumes",
+        "limits: {cpu: 100m, memory: 64MB}}\n        volumes",
+        "services.web.workloads.web.containers.web.resources.limits.memory: '64MB' is not a kubernetes quantity",
+        AT_CHANGE,
+    ),
+    (
+        "env value not a string",
+        "- TZ: Europe/London",
+        "- PORT: 8080",
+        "services.web.workloads.web.containers.web.env[0].PORT: expected a string or a mapping, got an integer 8080",
+        AT_CHANGE,
+    ),
+    (
+        "env item with two variables",
+        "- TZ: Europe/London",
+        "- {TZ: Europe/London, LANG: C}",
+        "services.web.workloads.web.containers.web.env: each env item is one 'NAME: value' pair",
+        AT_CHANGE - 1,
+    ),
+    (
+        "env variable set twice",
+        "- TZ: Europe/London",
+        "- TOKEN: x",
+        "services.web.workloads.web.containers.web.env: env variable 'TOKEN' is set twice",
+        AT_CHANGE - 1,
+    ),
+    (
+        "mount of an undeclared volume",
+        "mounts: [{volume: data, path: /data}]",
+        "mounts: [{volume: cache, path: /data}]",
+        "services.web.workloads.web.containers.web.mounts[0].volume: volume 'cache' is not declared; declared: data, files",
+        AT_CHANGE,
+    ),
+    (
+        "volume with two sources",
+        "data: {empty_dir: {size_limit: 1Gi}}",
+        "data: {empty_dir: {}, glusterfs: data}",
+        "services.web.workloads.web.volumes.data: a volume needs exactly one of glusterfs, host_path, empty_dir, config_map, secret, nfs",
+        AT_CHANGE,
+    ),
+    (
+        "unknown arch",
+        "placement: {arch: [amd64, arm64]}",
+        "placement: {arch: [amd64, riscv64]}",
+        "services.web.workloads.web.placement.arch[1]: input should be 'amd64' or 'arm64', got 'riscv64'",
+        AT_CHANGE,
+    ),
+    (
+        "ingress backend without port",
+        'backend: "web:80"',
+        'backend: "web"',
+        "services.web.ingresses.web.backend: string should match pattern",
+        AT_CHANGE,
+    ),
+    (
+        "litestream on an undeclared workload",
+        "      workload: web\n",
+        "      workload: db\n",
+        "services.web.litestream.workload: workload 'db' is not declared; declared: web",
+        AT_CHANGE,
+    ),
+    (
+        "probe with no kind",
+        "resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}\n        volumes",
+        "resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}\n            liveness: {period: 10}\n        volumes",
+        "services.web.workloads.web.containers.web.liveness: a probe needs exactly one of http, exec, tcp (got none)",
+        AT_CHANGE + 1,
+    ),
 ]
 
 
@@ -145,12 +349,16 @@ def test_a_gpu_request_on_a_node_without_a_gpu_is_refused(tmp_path):
         "api: {image: example/api:1.0, ports: [{port: 8080}], resources: {limits: {nvidia.com/gpu: '1'}}}",
     )
     (error,) = _errors(tmp_path, text)
-    assert error.startswith("services.api.workloads.api.containers.api.resources: requests a GPU but is not pinned to a GPU node")
+    assert error.startswith(
+        "services.api.workloads.api.containers.api.resources: requests a GPU but is not pinned to a GPU node"
+    )
     assert "GPU nodes: hestia" in error
 
 
 def test_an_empty_file_is_refused(tmp_path):
-    assert _errors(tmp_path, "") == [f"file is empty; expected a mapping with 'services' ({tmp_path / 'services.yaml'}:1)"]
+    assert _errors(tmp_path, "") == [
+        f"file is empty; expected a mapping with 'services' ({tmp_path / 'services.yaml'}:1)"
+    ]
 
 
 def test_a_root_that_is_not_a_mapping_is_refused(tmp_path):
@@ -162,7 +370,10 @@ def test_every_problem_of_a_catalog_is_reported_at_once(tmp_path):
     text = _mutated("        replicas: 1", "        replicas: one").replace("image: nginx:1.27", "image: nginx")
     errors = _errors(tmp_path, text)
     assert len(errors) == 2
-    assert [e.split(":")[0] for e in errors] == ["services.web.workloads.web.replicas", "services.web.workloads.web.containers.web.image"]
+    assert [e.split(":")[0] for e in errors] == [
+        "services.web.workloads.web.replicas",
+        "services.web.workloads.web.containers.web.image",
+    ]
 
 
 def test_there_are_at_least_25_bad_input_cases():

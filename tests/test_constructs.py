@@ -9,7 +9,9 @@ from catalog.model.objects import ServicePort
 from catalog.model.pod import Container, Placement, Resources
 from constructs_lib.terraform_text import unescape
 
-RES = Resources.model_validate({"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}})
+RES = Resources.model_validate(
+    {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}}
+)
 
 
 def _container(**extra) -> Container:
@@ -51,7 +53,10 @@ def test_a_deployment_selects_its_pods_by_the_selector_and_labels_them_with_all_
     assert spec["selector"] == {"match_labels": {"app": "web"}}
     assert spec["template"]["metadata"]["labels"] == labels
     assert spec["strategy"] == {"type": "Recreate"}
-    assert spec["template"]["spec"]["node_selector"] == {"kubernetes.io/arch": "amd64", "kubernetes.io/hostname": "hestia"}
+    assert spec["template"]["spec"]["node_selector"] == {
+        "kubernetes.io/arch": "amd64",
+        "kubernetes.io/hostname": "hestia",
+    }
     assert "affinity" not in spec["template"]["spec"]
 
 
@@ -75,8 +80,13 @@ def test_a_stateful_set_is_governed_by_its_service_and_keeps_volume_claim_templa
             s,
             "w",
             WorkloadProps(
-                "plex", "default", {"app": "plex"}, {"app": "plex"}, PodProps(containers={"plex": _container()}),
-                kind="StatefulSet", volume_claim_templates={"plex-data": vct},
+                "plex",
+                "default",
+                {"app": "plex"},
+                {"app": "plex"},
+                PodProps(containers={"plex": _container()}),
+                kind="StatefulSet",
+                volume_claim_templates={"plex-data": vct},
             ),
         )
     )
@@ -85,7 +95,11 @@ def test_a_stateful_set_is_governed_by_its_service_and_keeps_volume_claim_templa
     assert spec["volume_claim_template"] == [
         {
             "metadata": {"name": "plex-data"},
-            "spec": {"access_modes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "2Gi"}}, "storage_class_name": "local-path"},
+            "spec": {
+                "access_modes": ["ReadWriteOnce"],
+                "resources": {"requests": {"storage": "2Gi"}},
+                "storage_class_name": "local-path",
+            },
         }
     ]
 
@@ -94,10 +108,20 @@ def test_env_keeps_its_order_and_reads_secret_keys_from_the_service_secret(synth
     from constructs_lib.k8s.pod import PodProps
     from constructs_lib.k8s.workload import Workload, WorkloadProps
 
-    container = _container(env=[{"PGPASSWORD": {"secret": "PGPASSWORD"}}, {"DATABASE_URL": "postgres://u:$(PGPASSWORD)@db/x"}])
+    container = _container(
+        env=[{"PGPASSWORD": {"secret": "PGPASSWORD"}}, {"DATABASE_URL": "postgres://u:$(PGPASSWORD)@db/x"}]
+    )
     resources = synth_with(
         lambda s: Workload(
-            s, "w", WorkloadProps("api", "default", {"app": "api"}, {"app": "api"}, PodProps({"api": container}, secret_name="api-secrets"))
+            s,
+            "w",
+            WorkloadProps(
+                "api",
+                "default",
+                {"app": "api"},
+                {"app": "api"},
+                PodProps({"api": container}, secret_name="api-secrets"),
+            ),
         )
     )
     env = resources["kubernetes_deployment.api"]["spec"]["template"]["spec"]["container"][0]["env"]
@@ -109,9 +133,13 @@ def test_probes_default_to_the_first_container_port(synth_with):
     from constructs_lib.k8s.pod import PodProps
     from constructs_lib.k8s.workload import Workload, WorkloadProps
 
-    container = _container(liveness={"http": "/health", "period": 10}, readiness={"tcp": 81}, startup={"exec": ["true"]})
+    container = _container(
+        liveness={"http": "/health", "period": 10}, readiness={"tcp": 81}, startup={"exec": ["true"]}
+    )
     resources = synth_with(
-        lambda s: Workload(s, "w", WorkloadProps("p", "default", {"app": "p"}, {"app": "p"}, PodProps({"p": container})))
+        lambda s: Workload(
+            s, "w", WorkloadProps("p", "default", {"app": "p"}, {"app": "p"}, PodProps({"p": container}))
+        )
     )
     c = resources["kubernetes_deployment.p"]["spec"]["template"]["spec"]["container"][0]
     assert c["liveness_probe"] == {"http_get": {"path": "/health", "port": "80"}, "period_seconds": 10}
@@ -123,7 +151,9 @@ def test_a_service_writes_only_what_it_states(synth_with):
     from constructs_lib.k8s.service import Service, ServiceProps
 
     port = ServicePort.model_validate({"port": 5432, "target_port": 5432})
-    resources = synth_with(lambda s: Service(s, "s", ServiceProps("db", "default", {"app": "db"}, {"app": "db"}, [port])))
+    resources = synth_with(
+        lambda s: Service(s, "s", ServiceProps("db", "default", {"app": "db"}, {"app": "db"}, [port]))
+    )
     spec = resources["kubernetes_service.db"]["spec"]
     assert spec == {"port": [{"port": 5432, "target_port": "5432"}], "selector": {"app": "db"}}
 
@@ -143,7 +173,11 @@ def test_an_ingress_is_a_traefik_websecure_route_with_the_wildcard_certificate(s
     from constructs_lib.k8s.ingress import Ingress, IngressProps
 
     resources = synth_with(
-        lambda s: Ingress(s, "i", IngressProps("web", "default", {"app": "web"}, ["a.example.org", "b.example.org"], "web", 80, "wild-tls"))
+        lambda s: Ingress(
+            s,
+            "i",
+            IngressProps("web", "default", {"app": "web"}, ["a.example.org", "b.example.org"], "web", 80, "wild-tls"),
+        )
     )
     body = resources["kubernetes_ingress_v1.web"]
     assert body["metadata"]["annotations"] == {
@@ -164,11 +198,24 @@ def test_a_cron_job_labels_itself_its_job_and_its_pods(synth_with):
     labels = {"app": "backup"}
     resources = synth_with(
         lambda s: CronJob(
-            s, "c", CronJobProps("backup", "default", labels, "0 3 * * *", PodProps({"b": _container()}, restart_policy="OnFailure"), timezone="Europe/London")
+            s,
+            "c",
+            CronJobProps(
+                "backup",
+                "default",
+                labels,
+                "0 3 * * *",
+                PodProps({"b": _container()}, restart_policy="OnFailure"),
+                timezone="Europe/London",
+            ),
         )
     )
     spec = resources["kubernetes_cron_job_v1.backup"]["spec"]
-    assert spec["schedule"] == "0 3 * * *" and spec["timezone"] == "Europe/London" and spec["concurrency_policy"] == "Forbid"
+    assert (
+        spec["schedule"] == "0 3 * * *"
+        and spec["timezone"] == "Europe/London"
+        and spec["concurrency_policy"] == "Forbid"
+    )
     assert spec["job_template"]["metadata"]["labels"] == labels
     assert spec["job_template"]["spec"]["template"]["metadata"]["labels"] == labels
     assert spec["job_template"]["spec"]["template"]["spec"]["restart_policy"] == "OnFailure"
@@ -182,7 +229,9 @@ def test_an_external_secret_maps_each_key_to_the_same_vault_property(synth_with)
     from constructs_lib.crds.external_secret import ExternalSecret, ExternalSecretProps
 
     resources = synth_with(
-        lambda s: ExternalSecret(s, "e", ExternalSecretProps("web-secrets", "default", "nomad/default/web", ["A", "B"], "vault-backend"))
+        lambda s: ExternalSecret(
+            s, "e", ExternalSecretProps("web-secrets", "default", "nomad/default/web", ["A", "B"], "vault-backend")
+        )
     )
     obj = _manifest(resources, "kubectl_manifest.external_secret_web_secrets")
     assert obj["apiVersion"] == "external-secrets.io/v1"
@@ -196,9 +245,14 @@ def test_a_cluster_secret_store_is_cluster_scoped(synth_with):
     from constructs_lib.crds.external_secret import ClusterSecretStore, ClusterSecretStoreProps
 
     props = ClusterSecretStoreProps("vault-backend", "https://vault", "nomad", "v2", "eso", "eso", "eso")
-    obj = _manifest(synth_with(lambda s: ClusterSecretStore(s, "c", props)), "kubectl_manifest.cluster_secret_store_vault_backend")
+    obj = _manifest(
+        synth_with(lambda s: ClusterSecretStore(s, "c", props)), "kubectl_manifest.cluster_secret_store_vault_backend"
+    )
     assert "namespace" not in obj["metadata"]
-    assert obj["spec"]["provider"]["vault"]["auth"]["kubernetes"]["serviceAccountRef"] == {"name": "eso", "namespace": "eso"}
+    assert obj["spec"]["provider"]["vault"]["auth"]["kubernetes"]["serviceAccountRef"] == {
+        "name": "eso",
+        "namespace": "eso",
+    }
 
 
 def test_an_ingress_route_namespaces_its_middlewares_and_writes_priority_only_when_set(synth_with):
@@ -226,21 +280,38 @@ def test_an_ingress_route_namespaces_its_middlewares_and_writes_priority_only_wh
 def test_a_vpa_targets_its_workload_kind_and_bounds_each_container(synth_with):
     from constructs_lib.crds.vpa import ContainerPolicy, VerticalPodAutoscaler, VpaProps
 
-    props = VpaProps("web-vpa", "default", "StatefulSet", "web", container_policies=[ContainerPolicy("web", {"cpu": "5m"}, {"cpu": "1"})])
-    obj = _manifest(synth_with(lambda s: VerticalPodAutoscaler(s, "v", props)), "kubectl_manifest.vertical_pod_autoscaler_web_vpa")
+    props = VpaProps(
+        "web-vpa",
+        "default",
+        "StatefulSet",
+        "web",
+        container_policies=[ContainerPolicy("web", {"cpu": "5m"}, {"cpu": "1"})],
+    )
+    obj = _manifest(
+        synth_with(lambda s: VerticalPodAutoscaler(s, "v", props)), "kubectl_manifest.vertical_pod_autoscaler_web_vpa"
+    )
     assert obj["spec"]["targetRef"] == {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web"}
     assert obj["spec"]["updatePolicy"] == {"updateMode": "Off"}
-    assert obj["spec"]["resourcePolicy"]["containerPolicies"] == [{"containerName": "web", "minAllowed": {"cpu": "5m"}, "maxAllowed": {"cpu": "1"}}]
+    assert obj["spec"]["resourcePolicy"]["containerPolicies"] == [
+        {"containerName": "web", "minAllowed": {"cpu": "5m"}, "maxAllowed": {"cpu": "1"}}
+    ]
 
 
 def test_a_cilium_policy_admits_the_listed_sources_on_tcp_ports(synth_with):
     from constructs_lib.crds.cilium import CiliumNetworkPolicy, NetworkPolicyProps
 
     props = NetworkPolicyProps("allow-to-echo", "default", {"app": "echo"}, [{"app": "whoami"}], [80])
-    obj = _manifest(synth_with(lambda s: CiliumNetworkPolicy(s, "n", props)), "kubectl_manifest.cilium_network_policy_allow_to_echo")
+    obj = _manifest(
+        synth_with(lambda s: CiliumNetworkPolicy(s, "n", props)), "kubectl_manifest.cilium_network_policy_allow_to_echo"
+    )
     assert obj["spec"] == {
         "endpointSelector": {"matchLabels": {"app": "echo"}},
-        "ingress": [{"fromEndpoints": [{"matchLabels": {"app": "whoami"}}], "toPorts": [{"ports": [{"port": "80", "protocol": "TCP"}]}]}],
+        "ingress": [
+            {
+                "fromEndpoints": [{"matchLabels": {"app": "whoami"}}],
+                "toPorts": [{"ports": [{"port": "80", "protocol": "TCP"}]}],
+            }
+        ],
     }
 
 
@@ -254,9 +325,16 @@ def test_litestream_restores_and_replicates_with_one_image_and_one_config(synth_
             stack,
             "l",
             LitestreamProps(
-                config_map_name="app-litestream", namespace="default", labels={"app": "app"}, image="litestream/litestream:0.5",
-                bucket="app-litestream", endpoint="http://minio:9000", databases=[("/data/db/app.db", "app", "db")],
-                secret_name="app-secrets", restore_resources=RES, sidecar_resources=RES,
+                config_map_name="app-litestream",
+                namespace="default",
+                labels={"app": "app"},
+                image="litestream/litestream:0.5",
+                bucket="app-litestream",
+                endpoint="http://minio:9000",
+                databases=[("/data/db/app.db", "app", "db")],
+                secret_name="app-secrets",
+                restore_resources=RES,
+                sidecar_resources=RES,
             ),
         )
 

@@ -40,7 +40,8 @@ pytestmark = [
 
 def git_repository(path: Path) -> Path:
     """Commits everything in ``path``: gitlab-ci-local reads the commit and copies tracked files."""
-    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
+    git += ["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null"]
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--allow-empty", "-m", "snapshot"]):
         subprocess.run([*git, *args], cwd=path, check=True, capture_output=True)
     return path
@@ -52,11 +53,25 @@ def pipeline_repository(path: Path, text: str) -> Path:
     return git_repository(path)
 
 
-def gitlab_ci_local(cwd: Path, *args: str, timeout: float = 60, env: dict[str, str] | None = None):
-    environment = {k: v for k, v in os.environ.items() if k != "PG_CONN_STR"}
+def job_environment() -> dict[str, str]:
+    """This process's environment minus the state secret and minus the activated virtualenv.
+
+    Under ``pipenv run pytest`` PATH starts with .venv/bin; a job's ``python3 -m pipenv`` would then
+    find no pipenv there and the Makefile would install it into the project's .venv.
+    """
+    venv = os.environ.get("VIRTUAL_ENV")
+    drop = {"PG_CONN_STR", "VIRTUAL_ENV", "PIPENV_ACTIVE", "PYTHONHOME", "PYTHONPATH", INNER_RUN}
+    environment = {k: v for k, v in os.environ.items() if k not in drop}
+    venv_bins = {str(Path(venv) / "bin")} if venv else set()
+    venv_bins.add(str(ROOT / ".venv" / "bin"))
+    environment["PATH"] = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p not in venv_bins)
+    return environment
+
+
+def gitlab_ci_local(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    environment = job_environment()
     # The merge request emulation overrides predefined variables on purpose.
     environment["GCL_IGNORE_PREDEFINED_VARS"] = "CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH"
-    environment.update(env or {})
     return subprocess.run(
         [str(GITLAB_CI_LOCAL), "--no-color", *args],
         cwd=cwd,
@@ -189,6 +204,9 @@ def _shadow(source: Path, dest: Path, marker: str) -> None:
 
 @pytest.mark.skipif(bool(os.environ.get(INNER_RUN)), reason="inside the gitlab-ci-local run of the test job")
 @pytest.mark.skipif(shutil.which("rsync") is None, reason="gitlab-ci-local copies the repository with rsync")
+@pytest.mark.skipif(
+    not (ROOT / ".git").exists(), reason="the project is not a git checkout (the clone lists its files)"
+)
 @pytest.mark.skipif(
     not (ROOT / ".venv" / "bin" / "python").exists() or not (ROOT / "node_modules" / "cdktf-cli").exists(),
     reason="the project is not set up (make setup)",

@@ -27,7 +27,8 @@ APP = textwrap.dedent(
     app = App()
     stack = TerraformStack(app, "binding")
     KubectlProvider(stack, "kubectl", config_path="~/.kube/k3s-config", config_context="default")
-    body = manifest_body({{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {{"name": "x"}}, "data": {{"run.sh": "echo ${{HOME}}"}}}})
+    config_map = {{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {{"name": "x"}}}}
+    body = manifest_body({{**config_map, "data": {{"run.sh": "echo ${{HOME}}"}}}})
     KubectlManifest(stack, "manifest", yaml_body=body).override_logical_id("config_map_x")
     app.synth()
     """

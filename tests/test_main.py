@@ -19,7 +19,12 @@ def _run_main(tmp_path, catalog_text: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "CLUSTER_STATE_CATALOG": str(catalog), "CDKTF_OUTDIR": str(tmp_path / "cdktf.out")}
     env.pop("PG_CONN_STR", None)
     return subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "main.py")], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, str(PROJECT_ROOT / "main.py")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

@@ -22,8 +22,16 @@ def test_every_old_address_has_exactly_one_new_home(stacks):
     assert len(rows) == len(oracle) == 130
     new_addresses = [(stack, address) for _, stack, address in rows]
     assert len(set(new_addresses)) == len(new_addresses), "two old resources map to one new resource"
-    assert ("module.k8s_overseerr.kubernetes_stateful_set.overseerr", "kubernetes", "kubernetes_stateful_set.overseerr") in rows
-    assert ("module.k8s_overseerr.kubectl_manifest.external_secret", "kubernetes", "kubectl_manifest.external_secret_overseerr_secrets") in rows
+    assert (
+        "module.k8s_overseerr.kubernetes_stateful_set.overseerr",
+        "kubernetes",
+        "kubernetes_stateful_set.overseerr",
+    ) in rows
+    assert (
+        "module.k8s_overseerr.kubectl_manifest.external_secret",
+        "kubernetes",
+        "kubectl_manifest.external_secret_overseerr_secrets",
+    ) in rows
     assert ("module.elk.nomad_job.this", "nomad", "nomad_job.elk") in rows
 
 
@@ -38,8 +46,14 @@ def test_with_adoption_on_every_resource_gets_an_import_block_with_its_provider_
     kubernetes = json.loads((tmp_path / "stacks" / "kubernetes" / "cdk.tf.json").read_text())
     ids = {b["to"]: b["id"] for b in kubernetes["import"]}
     assert ids["kubernetes_stateful_set.overseerr"] == "default/overseerr"
-    assert ids["kubectl_manifest.external_secret_overseerr_secrets"] == "external-secrets.io/v1//ExternalSecret//overseerr-secrets//default"
-    assert ids["kubectl_manifest.cluster_secret_store_vault_backend"] == "external-secrets.io/v1//ClusterSecretStore//vault-backend"
+    assert (
+        ids["kubectl_manifest.external_secret_overseerr_secrets"]
+        == "external-secrets.io/v1//ExternalSecret//overseerr-secrets//default"
+    )
+    assert (
+        ids["kubectl_manifest.cluster_secret_store_vault_backend"]
+        == "external-secrets.io/v1//ClusterSecretStore//vault-backend"
+    )
     nomad = json.loads((tmp_path / "stacks" / "nomad" / "cdk.tf.json").read_text())
     ids = {b["to"]: b["id"] for b in nomad["import"]}
     assert ids["nomad_job.elk"] == "elk"

@@ -36,13 +36,20 @@ def _catalog_images(catalog) -> set[str]:
 
 
 def test_the_regex_finds_every_image_of_the_catalog_with_its_tag(catalog):
-    found = {f"{m['depName']}:{m['currentValue']}" for m in _matches("services.yaml", (PROJECT_ROOT / "services.yaml").read_text())}
+    found = {
+        f"{m['depName']}:{m['currentValue']}"
+        for m in _matches("services.yaml", (PROJECT_ROOT / "services.yaml").read_text())
+    }
     missing = _catalog_images(catalog) - found
     assert not missing, f"Renovate would not see: {sorted(missing)}"
 
 
 def test_the_regex_finds_only_images(catalog):
-    found = {f"{m['depName']}:{m['currentValue']}" for m in _matches("services.yaml", (PROJECT_ROOT / "services.yaml").read_text()) if "datasource" not in m}
+    found = {
+        f"{m['depName']}:{m['currentValue']}"
+        for m in _matches("services.yaml", (PROJECT_ROOT / "services.yaml").read_text())
+        if "datasource" not in m
+    }
     assert found == _catalog_images(catalog)
 
 

@@ -93,9 +93,9 @@ def test_a_written_waiver_lets_the_rule_pass(tmp_path, rule):
 
 
 def test_the_storage_path_rule_catches_a_volume_added_in_code_outside_the_catalog_checks(tmp_path):
+    from constructs_lib.k8s.pod import PodProps
     from constructs_lib.k8s.volume import Volume
     from rules.checks import storage_path
-    from constructs_lib.k8s.pod import PodProps
 
     pod = PodProps(containers={}, volumes=[Volume.host_path("x", "/srv/x"), Volume.glusterfs("y", "other", "data")])
     assert storage_path(pod, "overseerr", "/storage/v") == [

@@ -57,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not stacks_dir.is_dir():
         print(f"no synthesized stacks under {stacks_dir}: run `make synth` first", file=sys.stderr)
         return 2
-    stacks = {p.name: load_stack(p.name, args.synth_dir) for p in sorted(stacks_dir.iterdir()) if (p / "cdk.tf.json").exists()}
+    stacks = {
+        p.name: load_stack(p.name, args.synth_dir) for p in sorted(stacks_dir.iterdir()) if (p / "cdk.tf.json").exists()
+    }
     rows, unmatched = migration_rows(load_oracle(args.oracle), stacks)
     width = max((len(r[0]) for r in rows), default=20)
     print(f"{'old address':<{width}}  {'stack':<10}  new address")

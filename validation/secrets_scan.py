@@ -126,7 +126,8 @@ def _scan_embedded(path: Path, shown: str, seen: set[tuple[str, str]]) -> Iterat
     text: list[str] = []
     for where, value in _strings(data, ""):
         if "\n" in value:
-            for number, line in enumerate(value.splitlines(), start=1):
+            # split where reading the file back splits, so line numbers map back exactly
+            for number, line in enumerate(re.split(r"\r\n|\r|\n", value), start=1):
                 origin.append((where, number))
                 text.append(line)
     for where, name, value in _named_values(data, ""):

@@ -35,7 +35,7 @@ class ServiceSpec(Model):
     type: Literal["ClusterIP", "NodePort", "LoadBalancer"] | None = None
 
     @model_validator(mode="after")
-    def _node_ports_need_type(self) -> "ServiceSpec":
+    def _node_ports_need_type(self) -> ServiceSpec:
         if any(p.node_port is not None for p in self.ports) and self.type != "NodePort":
             raise ValueError("node_port needs type: NodePort")
         return self
@@ -65,7 +65,7 @@ class Workload(Model):
     depends_on_secrets: bool = True
 
     @model_validator(mode="after")
-    def _statefulset_only(self) -> "Workload":
+    def _statefulset_only(self) -> Workload:
         if self.volume_claim_templates and self.kind != "StatefulSet":
             raise ValueError("volume_claim_templates need kind: StatefulSet")
         if not self.containers:
@@ -116,7 +116,7 @@ class Route(Model):
     services: list[str] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _match_or_host(self) -> "Route":
+    def _match_or_host(self) -> Route:
         if self.match is None and self.host is None and self.path_prefix is None:
             raise ValueError("a route needs host, path_prefix or match")
         if self.match is not None and (self.host or self.path_prefix):
@@ -158,7 +158,7 @@ class ExternalSecret(Model):
     labelled: bool = True
 
     @model_validator(mode="after")
-    def _unique_keys(self) -> "ExternalSecret":
+    def _unique_keys(self) -> ExternalSecret:
         dupes = sorted({k for k in self.keys if self.keys.count(k) > 1})
         if dupes:
             raise ValueError(f"secret key {dupes[0]!r} is listed twice")

@@ -52,7 +52,7 @@ class Probe(Model):
     failure_threshold: Seconds | None = None
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Probe":
+    def _one_kind(self) -> Probe:
         kinds = [k for k in ("http", "exec", "tcp") if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise ValueError(f"a probe needs exactly one of http, exec, tcp (got {kinds or 'none'})")
@@ -213,11 +213,16 @@ class Volume(Model):
     nfs: Nfs | None = None
 
     @model_validator(mode="after")
-    def _one_source(self) -> "Volume":
-        sources = [k for k in ("glusterfs", "host_path", "empty_dir", "config_map", "secret", "nfs") if getattr(self, k) is not None]
+    def _one_source(self) -> Volume:
+        sources = [
+            k
+            for k in ("glusterfs", "host_path", "empty_dir", "config_map", "secret", "nfs")
+            if getattr(self, k) is not None
+        ]
         if len(sources) != 1:
             raise ValueError(
-                f"a volume needs exactly one of glusterfs, host_path, empty_dir, config_map, secret, nfs (got {sources or 'none'})"
+                "a volume needs exactly one of glusterfs, host_path, empty_dir, config_map, secret, nfs "
+                f"(got {sources or 'none'})"
             )
         if self.path is not None and self.glusterfs is None:
             raise ValueError("'path' only overrides the path of a glusterfs volume")
@@ -231,7 +236,9 @@ class Volume(Model):
 class VolumeClaimTemplate(Model):
     storage: Quantity
     storage_class: str | None = None
-    access_modes: list[Literal["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"]] = ["ReadWriteOnce"]
+    access_modes: list[Literal["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"]] = [
+        "ReadWriteOnce"
+    ]
 
 
 class Toleration(Model):

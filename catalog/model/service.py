@@ -79,7 +79,7 @@ class Service(Model):
         return tag_params_with_suite(data)
 
     @model_validator(mode="after")
-    def _suite_fits(self) -> "Service":
+    def _suite_fits(self) -> Service:
         problems = suite_problems(self)
         if problems:
             raise ValueError("; ".join(problems))

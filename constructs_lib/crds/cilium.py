@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from cdktf import ITerraformDependable
 from constructs import Construct
 
+from constructs_lib.base import ClusterConstruct
 from constructs_lib.manifest import Manifest, ManifestProps
 
 
@@ -25,7 +26,7 @@ class NetworkPolicyProps:
     depends_on: Sequence[ITerraformDependable] = ()
 
 
-class CiliumNetworkPolicy(Construct):
+class CiliumNetworkPolicy(ClusterConstruct):
     def __init__(self, scope: Construct, id: str, props: NetworkPolicyProps):
         super().__init__(scope, id)
         spec = {
@@ -40,5 +41,7 @@ class CiliumNetworkPolicy(Construct):
         self.resource = Manifest(
             self,
             "manifest",
-            ManifestProps("cilium.io/v2", "CiliumNetworkPolicy", props.name, spec, props.namespace, props.labels, props.depends_on),
+            ManifestProps(
+                "cilium.io/v2", "CiliumNetworkPolicy", props.name, spec, props.namespace, props.labels, props.depends_on
+            ),
         ).resource

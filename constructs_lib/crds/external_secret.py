@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from constructs import Construct
 
+from constructs_lib.base import ClusterConstruct
 from constructs_lib.manifest import Manifest, ManifestProps
 
 API_VERSION = "external-secrets.io/v1"
@@ -28,7 +29,7 @@ class ExternalSecretProps:
     creation_policy: str | None = None
 
 
-class ExternalSecret(Construct):
+class ExternalSecret(ClusterConstruct):
     def __init__(self, scope: Construct, id: str, props: ExternalSecretProps):
         super().__init__(scope, id)
         target = {"name": props.name}
@@ -64,7 +65,7 @@ class ClusterSecretStoreProps:
     labels: Mapping[str, str] = field(default_factory=dict)
 
 
-class ClusterSecretStore(Construct):
+class ClusterSecretStore(ClusterConstruct):
     def __init__(self, scope: Construct, id: str, props: ClusterSecretStoreProps):
         super().__init__(scope, id)
         spec = {
@@ -77,7 +78,10 @@ class ClusterSecretStore(Construct):
                         "kubernetes": {
                             "mountPath": props.mount_path,
                             "role": props.role,
-                            "serviceAccountRef": {"name": props.service_account, "namespace": props.service_account_namespace},
+                            "serviceAccountRef": {
+                                "name": props.service_account,
+                                "namespace": props.service_account_namespace,
+                            },
                         }
                     },
                 }

@@ -8,6 +8,7 @@ from typing import Any
 
 from constructs import Construct
 
+from constructs_lib.base import ClusterConstruct
 from constructs_lib.manifest import Manifest, ManifestProps
 
 API_VERSION = "traefik.io/v1alpha1"
@@ -44,7 +45,7 @@ class IngressRouteProps:
     labels: Mapping[str, str] = field(default_factory=dict)
 
 
-class IngressRoute(Construct):
+class IngressRoute(ClusterConstruct):
     def __init__(self, scope: Construct, id: str, props: IngressRouteProps):
         super().__init__(scope, id)
         routes = []
@@ -58,7 +59,9 @@ class IngressRoute(Construct):
             routes.append(route)
         spec = {"entryPoints": ["websecure"], "routes": routes, "tls": {"secretName": props.tls_secret}}
         self.resource = Manifest(
-            self, "manifest", ManifestProps(API_VERSION, "IngressRoute", props.name, spec, props.namespace, props.labels)
+            self,
+            "manifest",
+            ManifestProps(API_VERSION, "IngressRoute", props.name, spec, props.namespace, props.labels),
         ).resource
 
 
@@ -72,9 +75,11 @@ class MiddlewareProps:
     labels: Mapping[str, str] = field(default_factory=dict)
 
 
-class Middleware(Construct):
+class Middleware(ClusterConstruct):
     def __init__(self, scope: Construct, id: str, props: MiddlewareProps):
         super().__init__(scope, id)
         self.resource = Manifest(
-            self, "manifest", ManifestProps(API_VERSION, "Middleware", props.name, props.spec, props.namespace, props.labels)
+            self,
+            "manifest",
+            ManifestProps(API_VERSION, "Middleware", props.name, props.spec, props.namespace, props.labels),
         ).resource

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from cdktf import ITerraformDependable
 from constructs import Construct
 
+from constructs_lib.base import ClusterConstruct
 from constructs_lib.manifest import Manifest, ManifestProps
 
 
@@ -33,7 +34,7 @@ class VpaProps:
     depends_on: Sequence[ITerraformDependable] = ()
 
 
-class VerticalPodAutoscaler(Construct):
+class VerticalPodAutoscaler(ClusterConstruct):
     def __init__(self, scope: Construct, id: str, props: VpaProps):
         super().__init__(scope, id)
         spec = {
@@ -50,6 +51,12 @@ class VerticalPodAutoscaler(Construct):
             self,
             "manifest",
             ManifestProps(
-                "autoscaling.k8s.io/v1", "VerticalPodAutoscaler", props.name, spec, props.namespace, props.labels, props.depends_on
+                "autoscaling.k8s.io/v1",
+                "VerticalPodAutoscaler",
+                props.name,
+                spec,
+                props.namespace,
+                props.labels,
+                props.depends_on,
             ),
         ).resource

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from cdktf_cdktf_provider_kubernetes import config_map
 from constructs import Construct
 
+from constructs_lib.base import ClusterConstruct
 from constructs_lib.k8s.structs import Structs
 from constructs_lib.naming import name_resource, object_id
 from constructs_lib.terraform_text import literal
@@ -23,12 +24,13 @@ class ConfigMapProps:
     labels: Mapping[str, str]
 
 
-class ConfigMap(Construct):
+class ConfigMap(ClusterConstruct):
     def __init__(self, scope: Construct, id: str, props: ConfigMapProps):
         super().__init__(scope, id)
         self.props = props
         s = Structs(config_map, "ConfigMap")
         self.resource = name_resource(
+            self,
             config_map.ConfigMap(
                 self,
                 "config_map",

@@ -9,6 +9,7 @@ from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_kubernetes import cron_job_v1
 from constructs import Construct
 
+from constructs_lib.base import ClusterConstruct
 from constructs_lib.k8s.pod import PodProps, render_pod_spec
 from constructs_lib.k8s.structs import Structs
 from constructs_lib.naming import name_resource, object_id
@@ -32,13 +33,14 @@ class CronJobProps:
     depends_on: Sequence[ITerraformDependable] = ()
 
 
-class CronJob(Construct):
+class CronJob(ClusterConstruct):
     def __init__(self, scope: Construct, id: str, props: CronJobProps):
         super().__init__(scope, id)
         self.props = props
         s = Structs(cron_job_v1, "CronJobV1")
         labels = dict(props.labels) or None
         self.resource = name_resource(
+            self,
             cron_job_v1.CronJobV1(
                 self,
                 "cron_job",

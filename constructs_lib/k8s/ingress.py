@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from cdktf_cdktf_provider_kubernetes import ingress_v1
 from constructs import Construct
 
+from constructs_lib.base import ClusterConstruct
 from constructs_lib.k8s.structs import Structs
 from constructs_lib.naming import name_resource, object_id
 
@@ -32,7 +33,7 @@ class IngressProps:
     path: str = "/"
 
 
-class Ingress(Construct):
+class Ingress(ClusterConstruct):
     def __init__(self, scope: Construct, id: str, props: IngressProps):
         super().__init__(scope, id)
         s = Structs(ingress_v1, "IngressV1")
@@ -48,11 +49,14 @@ class Ingress(Construct):
             s(
                 "SpecRule",
                 host=host,
-                http=s("SpecRuleHttp", path=[s("SpecRuleHttpPath", path=props.path, path_type="Prefix", backend=backend)]),
+                http=s(
+                    "SpecRuleHttp", path=[s("SpecRuleHttpPath", path=props.path, path_type="Prefix", backend=backend)]
+                ),
             )
             for host in props.hosts
         ]
         self.resource = name_resource(
+            self,
             ingress_v1.IngressV1(
                 self,
                 "ingress",

@@ -46,13 +46,17 @@ def render_pod_spec(s: Structs, props: PodProps) -> Any:
     return s(
         "",
         container=[_container(s, "Container", n, c, props.secret_name) for n, c in props.containers.items()],
-        init_container=[_container(s, "InitContainer", n, c, props.secret_name) for n, c in props.init_containers.items()]
+        init_container=[
+            _container(s, "InitContainer", n, c, props.secret_name) for n, c in props.init_containers.items()
+        ]
         or None,
         volume=[_volume(s, v) for v in props.volumes] or None,
         affinity=_affinity(s, placement),
         node_selector=node_selector or None,
         runtime_class_name=props.runtime_class,
-        toleration=[s("Toleration", key=t.key, operator=t.operator, effect=t.effect, value=t.value) for t in props.tolerations]
+        toleration=[
+            s("Toleration", key=t.key, operator=t.operator, effect=t.effect, value=t.value) for t in props.tolerations
+        ]
         or None,
         security_context=_pod_security(s, props.security_context),
         restart_policy=props.restart_policy,
@@ -77,7 +81,9 @@ def _container(s: Structs, kind: str, name: str, c: Container, secret_name: str 
             for m in c.mounts
         ]
         or None,
-        resources=s(f"{kind}Resources", requests=dict(c.resources.requests) or None, limits=dict(c.resources.limits) or None)
+        resources=s(
+            f"{kind}Resources", requests=dict(c.resources.requests) or None, limits=dict(c.resources.limits) or None
+        )
         if (c.resources.requests or c.resources.limits)
         else None,
         liveness_probe=_probe(s, f"{kind}LivenessProbe", c.liveness, first_port),
@@ -135,7 +141,9 @@ def _volume(s: Structs, v: Volume) -> Any:
     if v.source == "empty_dir":
         return s("Volume", name=v.name, empty_dir=s("VolumeEmptyDir", medium=st["medium"], size_limit=st["size_limit"]))
     if v.source == "config_map":
-        return s("Volume", name=v.name, config_map=s("VolumeConfigMap", name=st["name"], default_mode=st["default_mode"]))
+        return s(
+            "Volume", name=v.name, config_map=s("VolumeConfigMap", name=st["name"], default_mode=st["default_mode"])
+        )
     if v.source == "secret":
         items = [s("VolumeSecretItems", key=k, path=p) for k, p in st["items"].items()] or None
         return s(

@@ -9,6 +9,7 @@ from cdktf_cdktf_provider_kubernetes import service
 from constructs import Construct
 
 from catalog.model.objects import ServicePort
+from constructs_lib.base import ClusterConstruct
 from constructs_lib.k8s.structs import Structs
 from constructs_lib.naming import name_resource, object_id
 
@@ -26,11 +27,12 @@ class ServiceProps:
     type: str | None = None
 
 
-class Service(Construct):
+class Service(ClusterConstruct):
     def __init__(self, scope: Construct, id: str, props: ServiceProps):
         super().__init__(scope, id)
         s = Structs(service, "Service")
         self.resource = name_resource(
+            self,
             service.Service(
                 self,
                 "service",

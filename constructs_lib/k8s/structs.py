@@ -20,5 +20,5 @@ class Structs:
         cls = getattr(self._module, self._prefix + struct_path)
         return cls(**{k: v for k, v in kwargs.items() if v is not None})
 
-    def nested(self, struct_path: str) -> "Structs":
+    def nested(self, struct_path: str) -> Structs:
         return Structs(self._module, self._prefix + struct_path)

@@ -11,6 +11,7 @@ from cdktf_cdktf_provider_kubernetes import deployment, stateful_set
 from constructs import Construct
 
 from catalog.model.pod import VolumeClaimTemplate
+from constructs_lib.base import ClusterConstruct
 from constructs_lib.k8s.pod import PodProps, render_pod_spec
 from constructs_lib.k8s.structs import Structs
 from constructs_lib.naming import name_resource, object_id
@@ -38,7 +39,7 @@ class WorkloadProps:
     depends_on: Sequence[ITerraformDependable] = ()
 
 
-class Workload(Construct):
+class Workload(ClusterConstruct):
     def __init__(self, scope: Construct, id: str, props: WorkloadProps):
         super().__init__(scope, id)
         self.props = props
@@ -48,7 +49,7 @@ class Workload(Construct):
             self.resource = self._stateful_set(props)
         else:
             self.resource = self._deployment(props)
-        name_resource(self.resource, object_id(props.name))
+        name_resource(self, self.resource, object_id(props.name))
 
     def _deployment(self, p: WorkloadProps) -> deployment.Deployment:
         s = Structs(deployment, "Deployment")

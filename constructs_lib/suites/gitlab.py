@@ -31,6 +31,4 @@ class GitlabSuite(Suite):
     def complete(cls, name: str, service: Service, cluster: Cluster) -> Service:
         p = service.params
         assert isinstance(p, GitlabParams)
-        return with_env_first(
-            service, p.OMNIBUS_WORKLOAD, p.OMNIBUS_CONTAINER, p.OMNIBUS_ENV, gitlab_omnibus_config(p)
-        )
+        return with_env_first(service, p.OMNIBUS_WORKLOAD, p.OMNIBUS_CONTAINER, p.OMNIBUS_ENV, gitlab_omnibus_config(p))

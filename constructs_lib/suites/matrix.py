@@ -43,7 +43,9 @@ def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
             ),
             LOG_CONFIG_FILE: synapse_log_config(),
             WHATSAPP_REGISTRATION_FILE: whatsapp_registration(
-                server_name=p.server_name, bridge_url=p.whatsapp_bridge_url, sender_localpart=p.whatsapp_sender_localpart
+                server_name=p.server_name,
+                bridge_url=p.whatsapp_bridge_url,
+                sender_localpart=p.whatsapp_sender_localpart,
             ),
         },
         "matrix-nginx-config": {

@@ -530,6 +530,14 @@ def test_a_broken_kubectl_manifest_body_is_reported(yaml_body, message):
     assert message in rendered.problems[0].message
 
 
+def test_a_kubernetes_manifest_is_taken_as_written_apart_from_escapes():
+    manifest = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"run_me": "$${X}"}}
+
+    rendered = render("kubernetes_manifest", {"manifest": manifest})
+
+    assert rendered.body == {**manifest, "data": {"run_me": "${X}"}}
+
+
 def test_a_resource_type_without_a_renderer_is_reported_not_skipped():
     rendered = render("kubernetes_secret", {"metadata": {"name": "s"}})
 
