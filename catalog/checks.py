@@ -7,6 +7,7 @@ objects are Aspects (``rules/``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from catalog.model import Catalog, Service
@@ -33,6 +34,7 @@ def check_catalog(catalog: Catalog) -> list[Finding]:
         findings.extend(_schedules(service, loc))
         findings.extend(_litestream(service, loc))
         findings.extend(_references(service, loc))
+        findings.extend(_env_references(service, loc))
     return findings
 
 
@@ -101,17 +103,17 @@ def _object_names_once(catalog: Catalog) -> Iterator[Finding]:
             seen.setdefault(key, name)
 
 
-def _pods(service: Service) -> Iterator[tuple[Location, dict[str, Container], dict[str, Volume], object]]:
+def _pods(service: Service) -> Iterator[tuple[Location, dict[Location, Container], dict[str, Volume | None], object]]:
+    """Each pod of the service: its location, ``{container location: container}`` (init
+    containers under ``init_containers``), its volumes and its placement."""
     for wl_name, wl in service.workloads.items():
-        containers = {**wl.init_containers, **wl.containers}
-        yield (
-            ("workloads", wl_name),
-            containers,
-            {**wl.volumes, **{k: None for k in wl.volume_claim_templates}},
-            wl.placement,
-        )
+        where = ("workloads", wl_name)
+        containers = {where + ("init_containers", n): c for n, c in wl.init_containers.items()}
+        containers.update({where + ("containers", n): c for n, c in wl.containers.items()})
+        yield where, containers, {**wl.volumes, **dict.fromkeys(wl.volume_claim_templates)}, wl.placement
     for cj_name, cj in service.cron_jobs.items():
-        yield ("cron_jobs", cj_name), dict(cj.containers), dict(cj.volumes), cj.placement
+        where = ("cron_jobs", cj_name)
+        yield where, {where + ("containers", n): c for n, c in cj.containers.items()}, dict(cj.volumes), cj.placement
 
 
 def _placement(catalog: Catalog, service: Service, loc: Location) -> Iterator[Finding]:
@@ -123,13 +125,13 @@ def _placement(catalog: Catalog, service: Service, loc: Location) -> Iterator[Fi
                 f"unknown node {node!r}; known nodes: {', '.join(catalog.cluster.nodes)}",
             )
             continue
-        for c_name, container in containers.items():
+        for c_loc, container in containers.items():
             if "nvidia.com/gpu" not in {**container.resources.requests, **container.resources.limits}:
                 continue
             gpu_nodes = [n for n, spec in catalog.cluster.nodes.items() if spec.gpu]
             if node is None or not catalog.cluster.nodes[node].gpu:
                 yield (
-                    loc + where + ("containers", c_name, "resources"),
+                    loc + c_loc + ("resources",),
                     f"requests a GPU but is not pinned to a GPU node (placement.node: {node!r}); "
                     f"GPU nodes: {', '.join(gpu_nodes) or 'none'}",
                 )
@@ -137,11 +139,11 @@ def _placement(catalog: Catalog, service: Service, loc: Location) -> Iterator[Fi
 
 def _secret_keys(service: Service, loc: Location) -> Iterator[Finding]:
     declared = set(service.secrets.keys) if service.secrets else set()
-    for where, containers, _volumes, _placement in _pods(service):
-        for c_name, container in containers.items():
+    for _where, containers, _volumes, _placement in _pods(service):
+        for c_loc, container in containers.items():
             if container.env_from_secret and service.secrets is None:
                 yield (
-                    loc + where + ("containers", c_name, "env_from_secret"),
+                    loc + c_loc + ("env_from_secret",),
                     "env_from_secret needs a 'secrets' section",
                 )
             for i, item in enumerate(container.env):
@@ -151,7 +153,7 @@ def _secret_keys(service: Service, loc: Location) -> Iterator[Finding]:
                     if value.secret not in declared:
                         known = ", ".join(sorted(declared)) or "none declared"
                         yield (
-                            loc + where + ("containers", c_name, "env", i, var),
+                            loc + c_loc + ("env", i, var),
                             f"secret key {value.secret!r} is not declared under secrets.keys ({known})",
                         )
     if service.litestream and service.secrets:
@@ -163,17 +165,12 @@ def _secret_keys(service: Service, loc: Location) -> Iterator[Finding]:
 
 
 def _mounts(service: Service, loc: Location) -> Iterator[Finding]:
-    for where, containers, volumes, _placement in _pods(service):
-        for c_name, container in containers.items():
-            section = (
-                "init_containers"
-                if where[0] == "workloads" and c_name in service.workloads[where[1]].init_containers
-                else "containers"
-            )
+    for _where, containers, volumes, _placement in _pods(service):
+        for c_loc, container in containers.items():
             for i, mount in enumerate(container.mounts):
                 if mount.volume not in volumes:
                     yield (
-                        loc + where + (section, c_name, "mounts", i, "volume"),
+                        loc + c_loc + ("mounts", i, "volume"),
                         f"volume {mount.volume!r} is not declared; declared: {', '.join(volumes) or 'none'}",
                     )
 
@@ -265,3 +262,24 @@ def _references(service: Service, loc: Location) -> Iterator[Finding]:
     for vpa_name, vpa in service.vpas.items():
         if vpa.workload not in service.workloads:
             yield loc + ("vpas", vpa_name, "workload"), f"workload {vpa.workload!r} is not declared"
+
+
+_ENV_REFERENCE = re.compile(r"(?<!\$)\$\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)")
+
+
+def _env_references(service: Service, loc: Location) -> Iterator[Finding]:
+    """Kubernetes expands ``$(VAR)`` only from variables declared earlier in the same env list;
+    a later or unknown one stays literal text (a wrong password in a URL, found at runtime)."""
+    for _where, containers, _volumes, _placement in _pods(service):
+        for c_loc, container in containers.items():
+            earlier: set[str] = set()
+            for i, item in enumerate(container.env):
+                for var, value in item.items():
+                    if isinstance(value, str):
+                        for ref in _ENV_REFERENCE.findall(value):
+                            if ref not in earlier:
+                                yield (
+                                    loc + c_loc + ("env", i, var),
+                                    f"$({ref}) is not declared before {var}; move {ref} above it in the env list",
+                                )
+                    earlier.add(var)

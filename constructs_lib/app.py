@@ -191,8 +191,7 @@ class App(ClusterConstruct):
         if v.empty_dir is not None:
             return Volume.empty_dir(v_name, medium=v.empty_dir.medium, size_limit=v.empty_dir.size_limit)
         if v.config_map is not None:
-            cm = self.config_maps.get(v.config_map)
-            return Volume.from_config_map(v_name, cm.name_ref if cm else v.config_map, default_mode=v.default_mode)
+            return Volume.from_config_map(v_name, v.config_map, default_mode=v.default_mode)
         if v.secret is not None:
             return Volume.from_secret(
                 v_name, v.secret.secret or self.secret_name, default_mode=v.secret.default_mode, items=v.secret.items
@@ -244,6 +243,20 @@ class App(ClusterConstruct):
             restart_policy=restart_policy,
         )
 
+    def _prerequisites(self, pod: PodProps, *, secret: bool) -> list[Any]:
+        """What the pods read when they start, created before them: the service's Secret and the
+        ConfigMaps of the service that they mount. (Explicit dependencies rather than references
+        to the ConfigMap's name: ``cdktf synth --hcl`` would write those as ``"${...}"``, which
+        ``terraform fmt`` rewrites.)"""
+        needed = [self.secret.resource] if (secret and self.secret is not None) else []
+        own = {name: cm.resource for name, cm in self.config_maps.items()}
+        if self.litestream is not None:
+            own[self.litestream.config_map.props.name] = self.litestream.config_map.resource
+        for volume in pod.volumes:
+            if volume.source == "config_map" and volume.settings["name"] in own:
+                needed.append(own[volume.settings["name"]])
+        return needed
+
     def _workload(self, wl_name: str, wl: WorkloadSpec) -> None:
         labels = self._component_labels(wl.component, wl.labels)
         selector = self._selector(labels)
@@ -260,7 +273,6 @@ class App(ClusterConstruct):
                     "volumes": [*pod.volumes, ls.config_volume],
                 }
             )
-        depends_on = [self.secret.resource] if (self.secret is not None and wl.depends_on_secrets) else []
         workload = Workload(
             self,
             f"workload-{wl_name}",
@@ -274,7 +286,7 @@ class App(ClusterConstruct):
                 replicas=wl.replicas,
                 strategy=wl.strategy,
                 volume_claim_templates=wl.volume_claim_templates,
-                depends_on=depends_on,
+                depends_on=self._prerequisites(pod, secret=wl.depends_on_secrets),
             ),
         )
         self.workloads[wl_name] = workload
@@ -308,7 +320,7 @@ class App(ClusterConstruct):
                 successful_jobs_history_limit=cj.successful_jobs_history_limit,
                 failed_jobs_history_limit=cj.failed_jobs_history_limit,
                 backoff_limit=cj.backoff_limit,
-                depends_on=[self.secret.resource] if self.secret is not None else [],
+                depends_on=self._prerequisites(pod, secret=True),
             ),
         )
 

@@ -71,7 +71,7 @@ class Litestream(ClusterConstruct):
                 data={CONFIG_FILE: litestream_config(list(props.databases), props.bucket, props.endpoint)},
             ),
         )
-        self.config_volume = Volume.from_config_map(CONFIG_VOLUME, self.config_map.name_ref)
+        self.config_volume = Volume.from_config_map(CONFIG_VOLUME, props.config_map_name)
         if props.config_mount == "file":
             config_path = f"/etc/{CONFIG_FILE}"
             config_mount = {"volume": CONFIG_VOLUME, "path": config_path, "sub_path": CONFIG_FILE}

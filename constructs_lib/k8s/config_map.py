@@ -39,8 +39,3 @@ class ConfigMap(ClusterConstruct):
             ),
             object_id(props.name),
         )
-
-    @property
-    def name_ref(self) -> str:
-        """The ConfigMap's name as a Terraform reference: a volume using it is created after it."""
-        return self.resource.metadata.name

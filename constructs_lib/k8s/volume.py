@@ -45,7 +45,6 @@ class Volume:
 
     @classmethod
     def from_config_map(cls, name: str, config_map: str, *, default_mode: str | None = None) -> Volume:
-        """``config_map`` may be a Terraform reference to the ConfigMap's name (orders creation)."""
         return cls(name, "config_map", {"name": config_map, "default_mode": default_mode})
 
     @classmethod

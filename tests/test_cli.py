@@ -1,0 +1,43 @@
+"""The operator's CLI: `npx cdktf synth --hcl` from the project root (cdktf.json runs
+`pipenv run python main.py`) writes every stack as HCL that `terraform fmt -check` accepts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+CDKTF = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CDKTF.exists(), reason="node_modules is not installed (make setup)")
+@pytest.mark.skipif(shutil.which("pipenv") is None, reason="pipenv is not on PATH (make setup)")
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH")
+def test_cdktf_synth_hcl_writes_every_stack_in_canonical_terraform_format(tmp_path):
+    env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "1", "PIPENV_VENV_IN_PROJECT": "1"}
+    env.pop("PG_CONN_STR", None)
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [str(CDKTF), "synth", "--hcl", "--output", str(out)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    stacks = sorted(p.name for p in (out / "stacks").iterdir())
+    assert stacks == ["kubernetes", "nomad"]
+    for stack in stacks:
+        fmt = subprocess.run(
+            ["terraform", "fmt", "-check", "-diff", str(out / "stacks" / stack)],
+            env={**env, "TF_CLI_CONFIG_FILE": os.devnull},
+            capture_output=True,
+            text=True,
+        )
+        assert fmt.returncode == 0, f"{stack}: terraform fmt would rewrite:\n{fmt.stdout}{fmt.stderr}"
