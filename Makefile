@@ -19,6 +19,9 @@ setup: .venv/.synced node_modules/.installed
 	python3 -m pipenv --version >/dev/null 2>&1 || python3 -m pip install --quiet pipenv \
 		|| python3 -m pip install --quiet --user --break-system-packages pipenv
 	$(PIPENV) sync --dev
+	@# main.py synthesizes under `python -O`: byte-compile for it once, here, rather than on
+	@# every run of a machine that sets PYTHONDONTWRITEBYTECODE.
+	$(RUN) python -O -m compileall -q -j 0 .venv/lib >/dev/null || true
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -116,7 +116,8 @@ def _tree_rss_kb(pid: int) -> int:
 def _measure(kind: str) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as outdir:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, __file__, "--child", kind, "--outdir", outdir])
+        # Under -O, as main.py synthesizes (the floor too: the same process, one resource).
+        proc = subprocess.Popen([sys.executable, "-O", __file__, "--child", kind, "--outdir", outdir])
         peak = 0
         while proc.poll() is None:
             peak = max(peak, _tree_rss_kb(proc.pid))

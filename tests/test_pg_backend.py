@@ -219,3 +219,31 @@ def _wait_for_line(process: subprocess.Popen[str], marker: str) -> str:
         seen.append(line)
         if marker in line:
             return "".join(seen)
+
+
+def test_each_stack_of_the_catalog_keeps_its_state_in_its_own_schema(
+    catalog, pg_server: PgServer, cli_config: Path, tmp_path: Path
+) -> None:
+    """The backend blocks of the real stacks, with a provider-free body (their providers cannot be
+    installed here), applied against one database: one state row per stack, each in its schema."""
+    from stacks.app import build_app
+
+    database = "per_stack"
+    conn = pg_server.create_database(database)
+    build_app(catalog, outdir=str(tmp_path / "out"), env={"PG_CONN_STR": conn}).synth()
+    env = terraform_env(conn, cli_config)
+    for stack in ("kubernetes", "nomad"):
+        backend = json.loads((tmp_path / "out" / "stacks" / stack / "cdk.tf.json").read_text())["terraform"]["backend"]
+        cwd = tmp_path / stack
+        cwd.mkdir()
+        (cwd / "main.tf.json").write_text(
+            json.dumps({"terraform": {"backend": backend}, "resource": {"terraform_data": {"probe": {"input": stack}}}})
+        )
+        init(cwd, env)
+        result = apply(cwd, env)
+        assert result.returncode == 0, result.stdout + result.stderr
+    for stack in ("kubernetes", "nomad"):
+        rows = json.loads(
+            pg_server.psql(database, f"SELECT coalesce(jsonb_agg(data::jsonb), '[]') FROM cluster_state_{stack}.states")
+        )
+        assert [r["resources"][0]["instances"][0]["attributes"]["input"]["value"] for r in rows] == [stack]

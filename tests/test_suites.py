@@ -23,7 +23,6 @@ from tests.conftest import PROJECT_ROOT, resources_of, service_of
 
 SUITES = ("matrix", "appflowy", "nextcloud", "gitlab")
 PLACEHOLDER_TOKEN = re.compile(r"\b[A-Z][A-Z0-9_]*_PLACEHOLDER\b")
-NAME_REFERENCE = re.compile(r"\$\{kubernetes_config_map\.(\w+)\.metadata\[0\]\.name\}")
 ENV_REFERENCE = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
 
 
@@ -33,11 +32,8 @@ def k8s(stacks) -> dict[str, dict[str, Any]]:
 
 
 def config_map(k8s: dict[str, Any], name: str) -> dict[str, str]:
-    """The data of a synthesized ConfigMap as the cluster receives it (Terraform escapes undone);
-    ``name`` may be the ``${kubernetes_config_map.x.metadata[0].name}`` reference a volume holds."""
-    reference = NAME_REFERENCE.fullmatch(name)
-    address = f"kubernetes_config_map.{reference.group(1) if reference else object_id(name)}"
-    return {key: unescape(value) for key, value in k8s[address]["data"].items()}
+    """The data of a synthesized ConfigMap as the cluster receives it (Terraform escapes undone)."""
+    return {key: unescape(value) for key, value in k8s[f"kubernetes_config_map.{object_id(name)}"]["data"].items()}
 
 
 def pod(k8s: dict[str, Any], deployment: str) -> dict[str, Any]:
@@ -101,9 +97,8 @@ def test_the_synthesized_config_processor_fills_every_placeholder_from_the_matri
     init = container(k8s, "synapse", "config-processor", kind="init_container")
     volumes = {v["name"]: v for v in pod(k8s, "synapse")["volume"]}
     mounts = {m["name"]: m["mount_path"] for m in init["volume_mount"]}
-    assert (
-        volumes["config-template"]["config_map"]["name"] == "${kubernetes_config_map.synapse_config.metadata[0].name}"
-    )
+    assert volumes["config-template"]["config_map"]["name"] == "synapse-config"
+    assert "kubernetes_config_map.synapse_config" in k8s["kubernetes_deployment.synapse"]["depends_on"]
     secret = external_secret(k8s, "matrix-secrets")
     secret_keys = {item["secretKey"] for item in secret["spec"]["data"]}
     env: dict[str, str] = {}

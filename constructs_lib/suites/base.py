@@ -9,11 +9,14 @@ generated key is also written by hand, so completing never fails.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 from constructs import Construct
 
 from catalog.model import Cluster, Service
 from constructs_lib.app import App
+
+P = TypeVar("P")
 
 
 class Suite(App):
@@ -26,6 +29,14 @@ class Suite(App):
     def complete(cls, name: str, service: Service, cluster: Cluster) -> Service:
         """``service`` with the suite's generated configuration added; the default adds nothing."""
         return service
+
+
+def suite_params(service: Service, expected: type[P]) -> P:
+    """The entry's params as the suite's model (the catalog guarantees it; checked, not asserted,
+    so that it also holds under ``python -O``)."""
+    if not isinstance(service.params, expected):
+        raise TypeError(f"{expected.__name__} expected, got {type(service.params).__name__}")
+    return service.params
 
 
 def with_config_map_data(service: Service, generated: Mapping[str, Mapping[str, str]]) -> Service:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from catalog.model import Cluster, Service
 from catalog.model.suites import GitlabParams
 from configs.gitlab import omnibus_config
-from constructs_lib.suites.base import Suite, with_env_first
+from constructs_lib.suites.base import Suite, suite_params, with_env_first
 
 
 def gitlab_omnibus_config(p: GitlabParams) -> str:
@@ -29,6 +29,5 @@ class GitlabSuite(Suite):
 
     @classmethod
     def complete(cls, name: str, service: Service, cluster: Cluster) -> Service:
-        p = service.params
-        assert isinstance(p, GitlabParams)
+        p = suite_params(service, GitlabParams)
         return with_env_first(service, p.OMNIBUS_WORKLOAD, p.OMNIBUS_CONTAINER, p.OMNIBUS_ENV, gitlab_omnibus_config(p))

@@ -21,7 +21,7 @@ from configs.matrix import (
     wellknown_server,
     whatsapp_registration,
 )
-from constructs_lib.suites.base import Suite, with_config_map_data
+from constructs_lib.suites.base import Suite, suite_params, with_config_map_data
 
 
 def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
@@ -62,5 +62,4 @@ class MatrixSuite(Suite):
 
     @classmethod
     def complete(cls, name: str, service: Service, cluster: Cluster) -> Service:
-        assert isinstance(service.params, MatrixParams)
-        return with_config_map_data(service, matrix_documents(service.params))
+        return with_config_map_data(service, matrix_documents(suite_params(service, MatrixParams)))
