@@ -27,3 +27,20 @@ def test_with_pg_conn_str_each_stack_uses_its_own_schema_and_the_connection_stri
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert "very-secret-password" not in path.read_text(errors="ignore"), path
+
+
+def test_both_kubernetes_providers_read_the_kubeconfig_and_context_from_the_environment(catalog, tmp_path):
+    from stacks.app import build_app
+
+    small = catalog.model_copy(update={"services": {"vault-integration": catalog.services["vault-integration"]}})
+    env = {"K8S_CONFIG_PATH": "~/.kube/lab", "K8S_CONTEXT": "lab"}
+    build_app(small, outdir=str(tmp_path), env=env).synth()
+    providers = json.loads((tmp_path / "stacks" / "kubernetes" / "cdk.tf.json").read_text())["provider"]
+    expected = [{"config_path": "~/.kube/lab", "config_context": "lab"}]
+    assert providers["kubernetes"] == expected and providers["kubectl"] == expected
+
+
+def test_by_default_the_providers_use_the_k3s_kubeconfig_unexpanded(stacks):
+    expected = [{"config_path": "~/.kube/k3s-config", "config_context": "default"}]
+    providers = stacks["kubernetes"]["provider"]
+    assert providers["kubernetes"] == expected and providers["kubectl"] == expected
