@@ -361,3 +361,18 @@ def test_the_kubectl_binding_synthesizes_its_provider_and_yaml_body(synth_with):
     resources = synth_with(build)
     (body,) = [b for a, b in resources.items() if a.startswith("kubectl_manifest.")]
     assert body["yaml_body"] == "kind: X\n"
+
+
+def test_structs_with_direct_getters_read_exactly_what_the_generated_getters_read():
+    from cdktf_cdktf_provider_kubernetes import deployment
+
+    from constructs_lib.k8s.structs import direct_getters
+
+    original = deployment.DeploymentSpecTemplateSpecContainerPort
+    fast = direct_getters(original)
+    kwargs = {"container_port": 80, "name": "http", "host_port": 2222}
+    a, b = original(**kwargs), fast(**kwargs)
+    names = list(original.__jsii_name_mapping__)
+    assert names and [getattr(a, n) for n in names] == [getattr(b, n) for n in names]
+    assert isinstance(b, original) and fast.__jsii_type__ == original.__jsii_type__
+    assert direct_getters(original) is fast, "one subclass per struct class"
