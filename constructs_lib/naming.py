@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from cdktf import TerraformResource
+from cdktf import TerraformResource, TerraformStack
 from constructs import Construct
 
 from constructs_lib.base import stack_of
@@ -38,12 +38,18 @@ def name_resource(owner: Construct, resource: TerraformResource, logical_id: str
     share an address (Terraform JSON would silently keep only the last one)."""
     stack = stack_of(owner)
     address = f"{_resource_type(resource)}.{logical_id}"
-    taken = stack.__dict__.setdefault("_cluster_state_addresses", set())
+    taken = named_resources(stack)
     if address in taken:
         raise ValueError(f"two resources of stack {stack.node.path!r} would both be {address}")
-    taken.add(address)
+    taken[address] = (owner, resource)
     resource.override_logical_id(logical_id)
     return resource
+
+
+def named_resources(stack: TerraformStack) -> dict[str, tuple[Construct, TerraformResource]]:
+    """``{address: (owning construct, resource)}`` of the stack, kept on the Python side: the
+    rules read the domain objects of the owners instead of asking jsii for each resource."""
+    return stack.__dict__.setdefault("_cluster_state_resources", {})
 
 
 _TYPES: dict[type, str] = {}

@@ -17,23 +17,10 @@ from constructs import Construct
 
 from constructs_lib.base import ClusterConstruct
 from constructs_lib.naming import name_resource
+from constructs_lib.terraform_text import literal
 
 _JOB_BLOCK = re.compile(r'^job\s+"([^"]+)"\s*\{', re.MULTILINE)
 _VARIABLE_BLOCK = re.compile(r'^variable\s+"([^"]+)"\s*\{', re.MULTILINE)
-
-
-def escape_terraform(text: str) -> str:
-    """Make ``text`` a literal in a Terraform string: ``${`` -> ``$${`` and ``%{`` -> ``%%{``.
-
-    Applied to every occurrence, so an HCL2 escape already in the jobspec (``$${X}``, which
-    Nomad turns into a literal ``${X}``) becomes ``$$${X}`` and reaches Nomad unchanged.
-    """
-    return text.replace("${", "$${").replace("%{", "%%{")
-
-
-def unescape_terraform(text: str) -> str:
-    """What Terraform makes of an :func:`escape_terraform`-ed string: the original text."""
-    return text.replace("$${", "${").replace("%%{", "%{")
 
 
 def declared_job_names(jobspec: str) -> list[str]:
@@ -81,10 +68,11 @@ class NomadJobSpec(ClusterConstruct):
         if undeclared:
             raise ValueError(f"{jobspec_path}: variables passed but not declared: {', '.join(undeclared)}")
 
+        self.jobspec = text
         self.job = Job(
             self,
             "job",
-            jobspec=escape_terraform(text),
+            jobspec=literal(text),
             purge_on_destroy=True,
             detach=False,
             hcl2=JobHcl2(vars=vars_) if vars_ else None,

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 
 def literal(text: str) -> str:
-    """Escapes Terraform template sequences so that ``text`` reaches the resource unchanged."""
+    """Escapes Terraform template sequences so that ``text`` reaches the resource unchanged.
+
+    Every occurrence is escaped, so an escape already in the text (a jobspec's ``$${X}``, which
+    Nomad turns into a literal ``${X}``) becomes ``$$${X}`` and reaches the program as written."""
     return text.replace("${", "$${").replace("%{", "%%{")
 
 

@@ -5,23 +5,29 @@ each naming the service and the rule. (In Python, errors of Aspects do not fail
 ``Testing.synth``: test the rules through ``app.synth()``.)
 
 The Aspect sits on a leaf construct of each stack, so cdktf calls back into Python once per
-stack rather than once per construct (thousands of jsii round trips for a large catalog). From
-there it reads the stack's Terraform config once, and the domain objects (pod props) that each
-catalog :class:`App` keeps on the Python side.
+stack rather than once per construct, and it reads the domain objects our constructs keep on
+the Python side (pod props, ConfigMap files, manifest objects, jobspecs) rather than the
+stack's Terraform config, whose transfer from node costs most of a second for a large catalog.
+Only what code can change behind the catalog's back is asked of jsii: each resource's
+lifecycle and escape-hatch overrides, and the backend construct.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import jsii
-from cdktf import Annotations, Aspects, IAspect, TerraformStack
+import yaml
+from cdktf import Annotations, Aspects, IAspect, TerraformBackend, TerraformResource, TerraformStack
 from constructs import Construct, IConstruct
 
 from constructs_lib.app import App
+from constructs_lib.k8s.config_map import ConfigMap
 from constructs_lib.k8s.pod import PodProps
-from constructs_lib.terraform_text import unescape
+from constructs_lib.manifest import Manifest
+from constructs_lib.naming import named_resources
+from constructs_lib.nomad_job import NomadJobSpec
 from rules import checks
 
 
@@ -31,26 +37,25 @@ class ClusterRules:
         self.stack = stack
 
     def visit(self, node: IConstruct) -> None:
-        config = self.stack.to_terraform()
         apps: dict[str, App] = dict(getattr(self.stack, "apps", {}))
-        backend = (config.get("terraform") or {}).get("backend") or {}
-        self._report(self.stack, None, "no-literal-secrets", checks.literal_secrets_in_backend(backend))
+        self._report(self.stack, None, "no-literal-secrets", checks.literal_secrets_in_backend(_backend(self.stack)))
         found: dict[tuple[str | None, str], list[str]] = {}
-        for address, body in _resources(config):
-            owner = _service_of(body, apps)
-            found.setdefault((owner, "no-ignore-changes"), []).extend(
-                f"{address}: {p}" for p in checks.no_ignore_changes(body)
+        for address, (owner, resource) in named_resources(self.stack).items():
+            service = _service_of(owner)
+            found.setdefault((service, "no-ignore-changes"), []).extend(
+                f"{address}: {p}" for p in checks.no_ignore_changes(_lifecycle(resource))
             )
-            for where, text in _texts(address, body):
-                found.setdefault((owner, "no-literal-secrets"), []).extend(checks.literal_secrets_in_text(where, text))
+            for where, text in _texts(address, owner):
+                secrets = checks.literal_secrets_in_text(where, text)
+                found.setdefault((service, "no-literal-secrets"), []).extend(secrets)
         for name, app in apps.items():
             for rule, problems in _pod_rules(app):
                 found.setdefault((name, rule), []).extend(problems)
-        for (owner, rule), problems in found.items():
-            app = apps.get(owner) if owner else None
+        for (service, rule), problems in found.items():
+            app = apps.get(service) if service else None
             if app is not None and app.service.waived(rule):
                 continue
-            self._report(app or self.stack, owner, rule, problems)
+            self._report(app or self.stack, service, rule, problems)
 
     def _report(self, node: IConstruct, service: str | None, rule: str, problems: Iterable[str]) -> None:
         subject = f"service {service}" if service else f"stack {self.stack.node.id}"
@@ -82,24 +87,44 @@ def _pod_rules(app: App) -> Iterable[tuple[str, list[str]]]:
             yield rule, [label + p for p in items]
 
 
-def _resources(config: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
-    for rtype, group in (config.get("resource") or {}).items():
-        for name, body in group.items():
-            yield f"{rtype}.{name}", body
+def _service_of(owner: Construct) -> str | None:
+    node: Any = owner
+    while node is not None and not isinstance(node, TerraformStack):
+        if isinstance(node, App):
+            return node.name
+        node = getattr(node, "parent_scope", None)
+    return None
 
 
-def _service_of(body: dict[str, Any], apps: dict[str, App]) -> str | None:
-    parts = str(body.get("//", {}).get("metadata", {}).get("path", "")).split("/")
-    return parts[1] if len(parts) > 1 and parts[1] in apps else None
+def _lifecycle(resource: TerraformResource) -> dict[str, Any]:
+    """The resource's lifecycle, as set in its config or through an escape-hatch override."""
+    lifecycle: dict[str, Any] = {}
+    if resource.lifecycle is not None and resource.lifecycle.ignore_changes:
+        lifecycle["ignore_changes"] = resource.lifecycle.ignore_changes
+    overridden = (resource._raw_overrides or {}).get("lifecycle") or {}
+    lifecycle.update({k: v for k, v in overridden.items() if v is not None})
+    return {"lifecycle": lifecycle}
 
 
-def _texts(address: str, body: dict[str, Any]) -> Iterable[tuple[str, str]]:
+def _texts(address: str, owner: Construct) -> Iterable[tuple[str, str]]:
     """Literal text a resource ships to a program: ConfigMap files, manifest bodies, jobspecs."""
-    for key, text in (body.get("data") or {}).items():
-        yield f"{address} data[{key}]", unescape(str(text))
-    for attribute in ("yaml_body", "jobspec"):
-        if isinstance(body.get(attribute), str):
-            yield f"{address} {attribute}", unescape(body[attribute])
+    if isinstance(owner, ConfigMap):
+        for key, text in owner.props.data.items():
+            yield f"{address} data[{key}]", text
+    elif isinstance(owner, Manifest):
+        yield f"{address} yaml_body", yaml.safe_dump(owner.object, sort_keys=False)
+    elif isinstance(owner, NomadJobSpec):
+        yield f"{address} jobspec", owner.jobspec
+
+
+def _backend(stack: TerraformStack) -> Mapping[str, Any]:
+    """The settings of the stack's backend construct (``stacks/backend.py`` is the only place
+    that configures one; a literal slipped into a stack-level override is not seen here)."""
+    backend: dict[str, Any] = {}
+    for child in stack.node.children:
+        if isinstance(child, TerraformBackend):
+            backend.update((child.to_terraform().get("terraform") or {}).get("backend") or {})
+    return backend
 
 
 def apply_rules(stack: TerraformStack) -> None:

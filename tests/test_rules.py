@@ -147,3 +147,12 @@ def test_config_text_with_a_credential_is_caught_and_placeholders_are_not():
 
 def test_the_whole_catalog_passes_every_rule(stacks):
     assert set(stacks) == {"kubernetes", "nomad"}
+
+
+def test_a_credential_in_a_config_file_stops_synthesis(tmp_path):
+    def edit(s):
+        s["config_maps"] = {"overseerr-settings": {"data": {"settings.yml": "db:\n  password: s3cr3t-value\n"}}}
+
+    errors = _synth_errors(tmp_path, _catalog("overseerr", edit))
+    where = "kubernetes_config_map.overseerr_settings data[settings.yml]"
+    assert f"service overseerr: rule no-literal-secrets: {where}" in errors
