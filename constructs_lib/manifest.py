@@ -10,15 +10,22 @@ import yaml
 from cdktf import ITerraformDependable
 from constructs import Construct
 
-from constructs_lib.base import ClusterConstruct
 from constructs_lib.kubectl import KubectlManifest
 from constructs_lib.naming import manifest_id, name_resource
 from constructs_lib.terraform_text import literal
 
+# libyaml's emitter where available: the same YAML, several times faster than the pure-Python one.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def manifest_yaml(obj: Mapping[str, Any]) -> str:
+    """YAML of ``obj`` in a stable key order: the object the cluster receives."""
+    return yaml.dump(dict(obj), Dumper=_DUMPER, sort_keys=False, default_flow_style=False, width=1000)
+
 
 def manifest_body(obj: Mapping[str, Any]) -> str:
-    """YAML of ``obj`` in a stable key order, escaped for Terraform."""
-    return literal(yaml.safe_dump(dict(obj), sort_keys=False, default_flow_style=False, width=1000))
+    """:func:`manifest_yaml` escaped for Terraform: the ``yaml_body`` of a ``kubectl_manifest``."""
+    return literal(manifest_yaml(obj))
 
 
 @dataclass(frozen=True)
@@ -35,24 +42,21 @@ class ManifestProps:
     depends_on: Sequence[ITerraformDependable] = ()
 
 
-class Manifest(ClusterConstruct):
-    """One object as a ``kubectl_manifest`` named ``<kind>_<name>``."""
+class Manifest(KubectlManifest):
+    """One object as a ``kubectl_manifest`` named ``<kind>_<name>``. The construct is the
+    resource (no wrapper): every construct costs a round trip to the jsii kernel."""
 
     def __init__(self, scope: Construct, id: str, props: ManifestProps):
-        super().__init__(scope, id)
         metadata: dict[str, Any] = {"name": props.name}
         if props.namespace is not None:
             metadata["namespace"] = props.namespace
         if props.labels:
             metadata["labels"] = dict(props.labels)
-        self.object = {
-            "apiVersion": props.api_version,
-            "kind": props.kind,
-            "metadata": metadata,
-            "spec": dict(props.spec),
-        }
-        self.resource = name_resource(
-            self,
-            KubectlManifest(self, "manifest", yaml_body=manifest_body(self.object), depends_on=props.depends_on),
-            manifest_id(props.kind, props.name),
-        )
+        obj = {"apiVersion": props.api_version, "kind": props.kind, "metadata": metadata, "spec": dict(props.spec)}
+        text = manifest_yaml(obj)
+        super().__init__(scope, id, yaml_body=literal(text), depends_on=props.depends_on)
+        self.parent_scope = scope
+        self.object = obj
+        self.yaml = text
+        self.resource = self
+        name_resource(self, self, manifest_id(props.kind, props.name))

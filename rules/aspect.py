@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import jsii
-import yaml
 from cdktf import Annotations, Aspects, IAspect, TerraformBackend, TerraformResource, TerraformStack
 from constructs import Construct, IConstruct
 
@@ -112,7 +111,7 @@ def _texts(address: str, owner: Construct) -> Iterable[tuple[str, str]]:
         for key, text in owner.props.data.items():
             yield f"{address} data[{key}]", text
     elif isinstance(owner, Manifest):
-        yield f"{address} yaml_body", yaml.safe_dump(owner.object, sort_keys=False)
+        yield f"{address} yaml_body", owner.yaml
     elif isinstance(owner, NomadJobSpec):
         yield f"{address} jobspec", owner.jobspec
 

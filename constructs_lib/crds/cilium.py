@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from cdktf import ITerraformDependable
 from constructs import Construct
 
-from constructs_lib.base import ClusterConstruct
 from constructs_lib.manifest import Manifest, ManifestProps
 
 
@@ -26,9 +25,8 @@ class NetworkPolicyProps:
     depends_on: Sequence[ITerraformDependable] = ()
 
 
-class CiliumNetworkPolicy(ClusterConstruct):
+class CiliumNetworkPolicy(Manifest):
     def __init__(self, scope: Construct, id: str, props: NetworkPolicyProps):
-        super().__init__(scope, id)
         spec = {
             "endpointSelector": {"matchLabels": dict(props.selector)},
             "ingress": [
@@ -38,10 +36,10 @@ class CiliumNetworkPolicy(ClusterConstruct):
                 }
             ],
         }
-        self.resource = Manifest(
-            self,
-            "manifest",
+        super().__init__(
+            scope,
+            id,
             ManifestProps(
                 "cilium.io/v2", "CiliumNetworkPolicy", props.name, spec, props.namespace, props.labels, props.depends_on
             ),
-        ).resource
+        )

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from constructs import Construct
 
-from constructs_lib.base import ClusterConstruct
 from constructs_lib.manifest import Manifest, ManifestProps
 
 API_VERSION = "external-secrets.io/v1"
@@ -29,9 +28,8 @@ class ExternalSecretProps:
     creation_policy: str | None = None
 
 
-class ExternalSecret(ClusterConstruct):
+class ExternalSecret(Manifest):
     def __init__(self, scope: Construct, id: str, props: ExternalSecretProps):
-        super().__init__(scope, id)
         target = {"name": props.name}
         if props.creation_policy is not None:
             target["creationPolicy"] = props.creation_policy
@@ -41,12 +39,9 @@ class ExternalSecret(ClusterConstruct):
             "target": target,
             "data": [{"secretKey": k, "remoteRef": {"key": props.remote_key, "property": k}} for k in props.keys],
         }
-        self.manifest = Manifest(
-            self,
-            "manifest",
-            ManifestProps(API_VERSION, "ExternalSecret", props.name, spec, props.namespace, props.labels),
+        super().__init__(
+            scope, id, ManifestProps(API_VERSION, "ExternalSecret", props.name, spec, props.namespace, props.labels)
         )
-        self.resource = self.manifest.resource
 
 
 @dataclass(frozen=True)
@@ -65,9 +60,8 @@ class ClusterSecretStoreProps:
     labels: Mapping[str, str] = field(default_factory=dict)
 
 
-class ClusterSecretStore(ClusterConstruct):
+class ClusterSecretStore(Manifest):
     def __init__(self, scope: Construct, id: str, props: ClusterSecretStoreProps):
-        super().__init__(scope, id)
         spec = {
             "provider": {
                 "vault": {
@@ -87,6 +81,6 @@ class ClusterSecretStore(ClusterConstruct):
                 }
             }
         }
-        self.resource = Manifest(
-            self, "manifest", ManifestProps(API_VERSION, "ClusterSecretStore", props.name, spec, None, props.labels)
-        ).resource
+        super().__init__(
+            scope, id, ManifestProps(API_VERSION, "ClusterSecretStore", props.name, spec, None, props.labels)
+        )

@@ -8,7 +8,6 @@ from typing import Any
 
 from constructs import Construct
 
-from constructs_lib.base import ClusterConstruct
 from constructs_lib.manifest import Manifest, ManifestProps
 
 API_VERSION = "traefik.io/v1alpha1"
@@ -45,9 +44,8 @@ class IngressRouteProps:
     labels: Mapping[str, str] = field(default_factory=dict)
 
 
-class IngressRoute(ClusterConstruct):
+class IngressRoute(Manifest):
     def __init__(self, scope: Construct, id: str, props: IngressRouteProps):
-        super().__init__(scope, id)
         routes = []
         for r in props.routes:
             route: dict[str, Any] = {"match": r.match, "kind": "Rule"}
@@ -58,11 +56,9 @@ class IngressRoute(ClusterConstruct):
             route["services"] = [{"name": n, "port": p} for n, p in r.services]
             routes.append(route)
         spec = {"entryPoints": ["websecure"], "routes": routes, "tls": {"secretName": props.tls_secret}}
-        self.resource = Manifest(
-            self,
-            "manifest",
-            ManifestProps(API_VERSION, "IngressRoute", props.name, spec, props.namespace, props.labels),
-        ).resource
+        super().__init__(
+            scope, id, ManifestProps(API_VERSION, "IngressRoute", props.name, spec, props.namespace, props.labels)
+        )
 
 
 @dataclass(frozen=True)
@@ -75,11 +71,8 @@ class MiddlewareProps:
     labels: Mapping[str, str] = field(default_factory=dict)
 
 
-class Middleware(ClusterConstruct):
+class Middleware(Manifest):
     def __init__(self, scope: Construct, id: str, props: MiddlewareProps):
-        super().__init__(scope, id)
-        self.resource = Manifest(
-            self,
-            "manifest",
-            ManifestProps(API_VERSION, "Middleware", props.name, props.spec, props.namespace, props.labels),
-        ).resource
+        super().__init__(
+            scope, id, ManifestProps(API_VERSION, "Middleware", props.name, props.spec, props.namespace, props.labels)
+        )

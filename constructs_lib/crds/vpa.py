@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from cdktf import ITerraformDependable
 from constructs import Construct
 
-from constructs_lib.base import ClusterConstruct
 from constructs_lib.manifest import Manifest, ManifestProps
 
 
@@ -34,9 +33,8 @@ class VpaProps:
     depends_on: Sequence[ITerraformDependable] = ()
 
 
-class VerticalPodAutoscaler(ClusterConstruct):
+class VerticalPodAutoscaler(Manifest):
     def __init__(self, scope: Construct, id: str, props: VpaProps):
-        super().__init__(scope, id)
         spec = {
             "targetRef": {"apiVersion": "apps/v1", "kind": props.target_kind, "name": props.target},
             "updatePolicy": {"updateMode": props.update_mode},
@@ -47,9 +45,9 @@ class VerticalPodAutoscaler(ClusterConstruct):
                 ]
             },
         }
-        self.resource = Manifest(
-            self,
-            "manifest",
+        super().__init__(
+            scope,
+            id,
             ManifestProps(
                 "autoscaling.k8s.io/v1",
                 "VerticalPodAutoscaler",
@@ -59,4 +57,4 @@ class VerticalPodAutoscaler(ClusterConstruct):
                 props.labels,
                 props.depends_on,
             ),
-        ).resource
+        )

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from cdktf_cdktf_provider_kubernetes import config_map
 from constructs import Construct
 
-from constructs_lib.base import ClusterConstruct
 from constructs_lib.k8s.structs import Structs
 from constructs_lib.naming import name_resource, object_id
 from constructs_lib.terraform_text import literal
@@ -24,18 +23,16 @@ class ConfigMapProps:
     labels: Mapping[str, str]
 
 
-class ConfigMap(ClusterConstruct):
+class ConfigMap(config_map.ConfigMap):
     def __init__(self, scope: Construct, id: str, props: ConfigMapProps):
-        super().__init__(scope, id)
-        self.props = props
         s = Structs(config_map, "ConfigMap")
-        self.resource = name_resource(
-            self,
-            config_map.ConfigMap(
-                self,
-                "config_map",
-                metadata=s("Metadata", name=props.name, namespace=props.namespace, labels=dict(props.labels) or None),
-                data={k: literal(v) for k, v in props.data.items()},
-            ),
-            object_id(props.name),
+        super().__init__(
+            scope,
+            id,
+            metadata=s("Metadata", name=props.name, namespace=props.namespace, labels=dict(props.labels) or None),
+            data={k: literal(v) for k, v in props.data.items()},
         )
+        self.parent_scope = scope
+        self.props = props
+        self.resource = self
+        name_resource(self, self, object_id(props.name))

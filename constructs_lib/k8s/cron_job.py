@@ -9,7 +9,6 @@ from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_kubernetes import cron_job_v1
 from constructs import Construct
 
-from constructs_lib.base import ClusterConstruct
 from constructs_lib.k8s.pod import PodProps, render_pod_spec
 from constructs_lib.k8s.structs import Structs
 from constructs_lib.naming import name_resource, object_id
@@ -33,40 +32,38 @@ class CronJobProps:
     depends_on: Sequence[ITerraformDependable] = ()
 
 
-class CronJob(ClusterConstruct):
+class CronJob(cron_job_v1.CronJobV1):
     def __init__(self, scope: Construct, id: str, props: CronJobProps):
-        super().__init__(scope, id)
-        self.props = props
         s = Structs(cron_job_v1, "CronJobV1")
         labels = dict(props.labels) or None
-        self.resource = name_resource(
-            self,
-            cron_job_v1.CronJobV1(
-                self,
-                "cron_job",
-                metadata=s("Metadata", name=props.name, namespace=props.namespace, labels=labels),
-                spec=s(
-                    "Spec",
-                    schedule=props.schedule,
-                    timezone=props.timezone,
-                    concurrency_policy=props.concurrency_policy,
-                    successful_jobs_history_limit=props.successful_jobs_history_limit,
-                    failed_jobs_history_limit=props.failed_jobs_history_limit,
-                    job_template=s(
-                        "SpecJobTemplate",
-                        metadata=s("SpecJobTemplateMetadata", labels=labels),
-                        spec=s(
-                            "SpecJobTemplateSpec",
-                            backoff_limit=props.backoff_limit,
-                            template=s(
-                                "SpecJobTemplateSpecTemplate",
-                                metadata=s("SpecJobTemplateSpecTemplateMetadata", labels=labels),
-                                spec=render_pod_spec(s.nested("SpecJobTemplateSpecTemplateSpec"), props.pod),
-                            ),
+        super().__init__(
+            scope,
+            id,
+            metadata=s("Metadata", name=props.name, namespace=props.namespace, labels=labels),
+            spec=s(
+                "Spec",
+                schedule=props.schedule,
+                timezone=props.timezone,
+                concurrency_policy=props.concurrency_policy,
+                successful_jobs_history_limit=props.successful_jobs_history_limit,
+                failed_jobs_history_limit=props.failed_jobs_history_limit,
+                job_template=s(
+                    "SpecJobTemplate",
+                    metadata=s("SpecJobTemplateMetadata", labels=labels),
+                    spec=s(
+                        "SpecJobTemplateSpec",
+                        backoff_limit=props.backoff_limit,
+                        template=s(
+                            "SpecJobTemplateSpecTemplate",
+                            metadata=s("SpecJobTemplateSpecTemplateMetadata", labels=labels),
+                            spec=render_pod_spec(s.nested("SpecJobTemplateSpecTemplateSpec"), props.pod),
                         ),
                     ),
                 ),
-                depends_on=list(props.depends_on) or None,
             ),
-            object_id(props.name),
+            depends_on=list(props.depends_on) or None,
         )
+        self.parent_scope = scope
+        self.props = props
+        self.resource = self
+        name_resource(self, self, object_id(props.name))

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from cdktf_cdktf_provider_kubernetes import ingress_v1
 from constructs import Construct
 
-from constructs_lib.base import ClusterConstruct
 from constructs_lib.k8s.structs import Structs
 from constructs_lib.naming import name_resource, object_id
 
@@ -33,9 +32,8 @@ class IngressProps:
     path: str = "/"
 
 
-class Ingress(ClusterConstruct):
+class Ingress(ingress_v1.IngressV1):
     def __init__(self, scope: Construct, id: str, props: IngressProps):
-        super().__init__(scope, id)
         s = Structs(ingress_v1, "IngressV1")
         backend = s(
             "SpecRuleHttpPathBackend",
@@ -55,24 +53,24 @@ class Ingress(ClusterConstruct):
             )
             for host in props.hosts
         ]
-        self.resource = name_resource(
-            self,
-            ingress_v1.IngressV1(
-                self,
-                "ingress",
-                metadata=s(
-                    "Metadata",
-                    name=props.name,
-                    namespace=props.namespace,
-                    labels=dict(props.labels) or None,
-                    annotations=dict(TRAEFIK_ANNOTATIONS),
-                ),
-                spec=s(
-                    "Spec",
-                    ingress_class_name="traefik",
-                    tls=[s("SpecTls", hosts=list(props.hosts), secret_name=props.tls_secret)],
-                    rule=rules,
-                ),
+        super().__init__(
+            scope,
+            id,
+            metadata=s(
+                "Metadata",
+                name=props.name,
+                namespace=props.namespace,
+                labels=dict(props.labels) or None,
+                annotations=dict(TRAEFIK_ANNOTATIONS),
             ),
-            object_id(props.name),
+            spec=s(
+                "Spec",
+                ingress_class_name="traefik",
+                tls=[s("SpecTls", hosts=list(props.hosts), secret_name=props.tls_secret)],
+                rule=rules,
+            ),
         )
+        self.parent_scope = scope
+        self.props = props
+        self.resource = self
+        name_resource(self, self, object_id(props.name))

@@ -9,7 +9,6 @@ from cdktf_cdktf_provider_kubernetes import service
 from constructs import Construct
 
 from catalog.model.objects import ServicePort
-from constructs_lib.base import ClusterConstruct
 from constructs_lib.k8s.structs import Structs
 from constructs_lib.naming import name_resource, object_id
 
@@ -27,33 +26,31 @@ class ServiceProps:
     type: str | None = None
 
 
-class Service(ClusterConstruct):
+class Service(service.Service):
     def __init__(self, scope: Construct, id: str, props: ServiceProps):
-        super().__init__(scope, id)
         s = Structs(service, "Service")
-        self.resource = name_resource(
-            self,
-            service.Service(
-                self,
-                "service",
-                metadata=s("Metadata", name=props.name, namespace=props.namespace, labels=dict(props.labels) or None),
-                spec=s(
-                    "Spec",
-                    type=props.type,
-                    selector=dict(props.selector),
-                    port=[
-                        s(
-                            "SpecPort",
-                            name=p.name,
-                            port=p.port,
-                            target_port=str(p.target_port) if p.target_port is not None else None,
-                            node_port=p.node_port,
-                            protocol=p.protocol,
-                        )
-                        for p in props.ports
-                    ],
-                ),
+        super().__init__(
+            scope,
+            id,
+            metadata=s("Metadata", name=props.name, namespace=props.namespace, labels=dict(props.labels) or None),
+            spec=s(
+                "Spec",
+                type=props.type,
+                selector=dict(props.selector),
+                port=[
+                    s(
+                        "SpecPort",
+                        name=p.name,
+                        port=p.port,
+                        target_port=str(p.target_port) if p.target_port is not None else None,
+                        node_port=p.node_port,
+                        protocol=p.protocol,
+                    )
+                    for p in props.ports
+                ],
             ),
-            object_id(props.name),
         )
-        self.name = self.resource.metadata.name
+        self.parent_scope = scope
+        self.props = props
+        self.resource = self
+        name_resource(self, self, object_id(props.name))
