@@ -11,7 +11,7 @@ from cdktf import ITerraformDependable
 from constructs import Construct
 
 from constructs_lib.kubectl import KubectlManifest
-from constructs_lib.naming import manifest_id, name_resource
+from constructs_lib.naming import manifest_id, name_own_resource
 from constructs_lib.terraform_text import literal
 
 # libyaml's emitter where available: the same YAML, several times faster than the pure-Python one.
@@ -55,8 +55,6 @@ class Manifest(KubectlManifest):
         obj = {"apiVersion": props.api_version, "kind": props.kind, "metadata": metadata, "spec": dict(props.spec)}
         text = manifest_yaml(obj)
         super().__init__(scope, id, yaml_body=literal(text), depends_on=props.depends_on)
-        self.parent_scope = scope
         self.object = obj
         self.yaml = text
-        self.resource = self
-        name_resource(self, self, manifest_id(props.kind, props.name))
+        name_own_resource(self, scope, manifest_id(props.kind, props.name))

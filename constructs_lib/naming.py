@@ -46,6 +46,14 @@ def name_resource(owner: Construct, resource: TerraformResource, logical_id: str
     return resource
 
 
+def name_own_resource(construct: TerraformResource, scope: Construct, logical_id: str) -> None:
+    """Completes a construct that is itself its resource (no wrapper): it remembers its scope
+    on the Python side, is its own ``resource`` and gets its address."""
+    construct.parent_scope = scope
+    construct.resource = construct
+    name_resource(construct, construct, logical_id)
+
+
 def named_resources(stack: TerraformStack) -> dict[str, tuple[Construct, TerraformResource]]:
     """``{address: (owning construct, resource)}`` of the stack, kept on the Python side: the
     rules read the domain objects of the owners instead of asking jsii for each resource."""

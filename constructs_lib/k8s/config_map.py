@@ -9,7 +9,7 @@ from cdktf_cdktf_provider_kubernetes import config_map
 from constructs import Construct
 
 from constructs_lib.k8s.structs import Structs
-from constructs_lib.naming import name_resource, object_id
+from constructs_lib.naming import name_own_resource, object_id
 from constructs_lib.terraform_text import literal
 
 
@@ -32,7 +32,5 @@ class ConfigMap(config_map.ConfigMap):
             metadata=s("Metadata", name=props.name, namespace=props.namespace, labels=dict(props.labels) or None),
             data={k: literal(v) for k, v in props.data.items()},
         )
-        self.parent_scope = scope
         self.props = props
-        self.resource = self
-        name_resource(self, self, object_id(props.name))
+        name_own_resource(self, scope, object_id(props.name))

@@ -11,7 +11,7 @@ from constructs import Construct
 
 from constructs_lib.k8s.pod import PodProps, render_pod_spec
 from constructs_lib.k8s.structs import Structs
-from constructs_lib.naming import name_resource, object_id
+from constructs_lib.naming import name_own_resource, object_id
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,5 @@ class CronJob(cron_job_v1.CronJobV1):
             ),
             depends_on=list(props.depends_on) or None,
         )
-        self.parent_scope = scope
         self.props = props
-        self.resource = self
-        name_resource(self, self, object_id(props.name))
+        name_own_resource(self, scope, object_id(props.name))

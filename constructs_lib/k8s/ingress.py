@@ -9,7 +9,7 @@ from cdktf_cdktf_provider_kubernetes import ingress_v1
 from constructs import Construct
 
 from constructs_lib.k8s.structs import Structs
-from constructs_lib.naming import name_resource, object_id
+from constructs_lib.naming import name_own_resource, object_id
 
 TRAEFIK_ANNOTATIONS = {
     "traefik.ingress.kubernetes.io/router.entrypoints": "websecure",
@@ -70,7 +70,5 @@ class Ingress(ingress_v1.IngressV1):
                 rule=rules,
             ),
         )
-        self.parent_scope = scope
         self.props = props
-        self.resource = self
-        name_resource(self, self, object_id(props.name))
+        name_own_resource(self, scope, object_id(props.name))

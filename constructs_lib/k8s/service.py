@@ -10,7 +10,7 @@ from constructs import Construct
 
 from catalog.model.objects import ServicePort
 from constructs_lib.k8s.structs import Structs
-from constructs_lib.naming import name_resource, object_id
+from constructs_lib.naming import name_own_resource, object_id
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,5 @@ class Service(service.Service):
                 ],
             ),
         )
-        self.parent_scope = scope
         self.props = props
-        self.resource = self
-        name_resource(self, self, object_id(props.name))
+        name_own_resource(self, scope, object_id(props.name))
