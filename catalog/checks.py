@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from catalog.model import Catalog, Service
-from catalog.model.pod import Container, Volume
+from catalog.model.pod import Container, Volume, glusterfs_path
 from catalog.source import Location
 
 Finding = tuple[Location, str]
@@ -191,9 +191,7 @@ def _storage_paths(catalog: Catalog, name: str, service: Service, loc: Location)
                     loc + where + ("volumes", v_name),
                     f"hostPath {path!r} is outside {root}; move it there or waive 'storage-path' with a reason",
                 )
-            elif (
-                volume.glusterfs is not None and path != root + f"glusterfs_{name.replace('-', '_')}_{volume.glusterfs}"
-            ):
+            elif volume.glusterfs is not None and path != glusterfs_path(name, volume.glusterfs, root):
                 yield (
                     loc + where + ("volumes", v_name, "path"),
                     (

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from catalog import CatalogError, load_catalog
 from catalog.model import Catalog, Service
+from catalog.model.pod import glusterfs_path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "catalog.svg"
@@ -42,11 +43,6 @@ STYLE = {
 def quote(text: str) -> str:
     """A DOT double-quoted string."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def glusterfs_path(storage_root: str, service: str, kind: str) -> str:
-    """The storage convention ``<root>/glusterfs_<service>_<type>`` (see catalog.model.pod.Volume)."""
-    return f"{storage_root.rstrip('/')}/glusterfs_{service.replace('-', '_')}_{kind}"
 
 
 class Graph:
@@ -201,7 +197,7 @@ def _volumes(graph: Graph, pod_id: str, service: str, volumes, catalog: Catalog)
 
 def _storage_paths(service: str, volume, catalog: Catalog) -> Iterator[str]:
     if volume.glusterfs is not None:
-        yield volume.path or glusterfs_path(catalog.cluster.storage_root, service, volume.glusterfs)
+        yield volume.path or glusterfs_path(service, volume.glusterfs, catalog.cluster.storage_root)
     elif volume.host_path is not None:
         yield volume.host_path
     elif volume.nfs is not None:

@@ -193,6 +193,11 @@ class ConfigMapVolume(Model):
 HostPathType = Literal["Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket", "CharDevice", "BlockDevice"]
 
 
+def glusterfs_path(service: str, kind: str, root: str) -> str:
+    """The cluster's storage convention: ``<root>/glusterfs_<service>_<type>`` ('-' -> '_')."""
+    return f"{root.rstrip('/')}/glusterfs_{service.replace('-', '_')}_{kind}"
+
+
 class Volume(Model):
     """A pod volume: exactly one source.
 

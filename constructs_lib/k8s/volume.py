@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.model.pod import glusterfs_path
+
 GLUSTERFS_ROOT = "/storage/v"
-
-
-def glusterfs_path(service: str, kind: str, root: str = GLUSTERFS_ROOT) -> str:
-    """The cluster's storage convention: ``<root>/glusterfs_<service>_<type>`` ('-' -> '_')."""
-    return f"{root.rstrip('/')}/glusterfs_{service.replace('-', '_')}_{kind}"
 
 
 @dataclass(frozen=True)
