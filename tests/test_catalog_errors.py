@@ -257,6 +257,13 @@ CASES = [
         AT_CHANGE - 1,
     ),
     (
+        "strategy on a StatefulSet",
+        "        replicas: 1",
+        "        replicas: 1\n        kind: StatefulSet\n        strategy: Recreate",
+        "services.web.workloads.web: strategy applies to kind: Deployment only",
+        AT_CHANGE - 1,
+    ),
+    (
         "env variable set twice",
         "- TZ: Europe/London",
         "- TOKEN: x",

@@ -68,6 +68,9 @@ class Workload(Model):
     def _statefulset_only(self) -> Workload:
         if self.volume_claim_templates and self.kind != "StatefulSet":
             raise ValueError("volume_claim_templates need kind: StatefulSet")
+        if self.strategy is not None and self.kind != "Deployment":
+            # A StatefulSet has updateStrategy, not strategy: the setting would silently vanish.
+            raise ValueError("strategy applies to kind: Deployment only")
         if not self.containers:
             raise ValueError("a workload needs at least one container")
         return self
