@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_kubernetes import deployment, stateful_set
@@ -62,11 +62,7 @@ class Workload(ClusterConstruct):
                 replicas=str(p.replicas),
                 strategy=s("SpecStrategy", type=p.strategy) if p.strategy else None,
                 selector=s("SpecSelector", match_labels=dict(p.selector)),
-                template=s(
-                    "SpecTemplate",
-                    metadata=s("SpecTemplateMetadata", labels=dict(p.labels)),
-                    spec=render_pod_spec(s.nested("SpecTemplateSpec"), p.pod),
-                ),
+                template=_template(s, p),
             ),
             depends_on=list(p.depends_on) or None,
         )
@@ -95,12 +91,17 @@ class Workload(ClusterConstruct):
                 replicas=str(p.replicas),
                 service_name=p.service_name or p.name,
                 selector=s("SpecSelector", match_labels=dict(p.selector)),
-                template=s(
-                    "SpecTemplate",
-                    metadata=s("SpecTemplateMetadata", labels=dict(p.labels)),
-                    spec=render_pod_spec(s.nested("SpecTemplateSpec"), p.pod),
-                ),
+                template=_template(s, p),
                 volume_claim_template=claims or None,
             ),
             depends_on=list(p.depends_on) or None,
         )
+
+
+def _template(s: Structs, p: WorkloadProps) -> Any:
+    """The pod template, labelled with all the workload's labels; the same for both kinds."""
+    return s(
+        "SpecTemplate",
+        metadata=s("SpecTemplateMetadata", labels=dict(p.labels)),
+        spec=render_pod_spec(s.nested("SpecTemplateSpec"), p.pod),
+    )
