@@ -6,6 +6,5 @@ a rule only in services.yaml, with a written reason.
 """
 
 from rules.aspect import ClusterRules, apply_rules
-from rules.checks import RULES
 
-__all__ = ["RULES", "ClusterRules", "apply_rules"]
+__all__ = ["ClusterRules", "apply_rules"]

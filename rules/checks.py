@@ -125,14 +125,3 @@ def literal_secrets_in_backend(backend: Mapping[str, Any]) -> list[str]:
             if isinstance(settings, Mapping) and settings.get(key):
                 problems.append(f"backend {kind} has a literal {key}; pass it through the environment (PG_CONN_STR)")
     return problems
-
-
-RULES = {
-    "sqlite-on-network-storage": sqlite_on_network_storage,
-    "litestream-same-image": litestream_same_image,
-    "storage-path": storage_path,
-    "resources-required": resources_required,
-    "image-tag-required": image_tag_required,
-    "no-ignore-changes": no_ignore_changes,
-    "no-literal-secrets": literal_secrets_in_env,
-}
