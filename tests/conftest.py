@@ -16,8 +16,8 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 pytest_plugins = ["tests.conftest_pg"]  # a throw-away PostgreSQL for the state-backend tests
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = PROJECT_ROOT.parent / "shared" / "reference"
-CRD_SCHEMAS = PROJECT_ROOT.parent / "shared" / "schemas" / "crds"
+REFERENCE = PROJECT_ROOT / "tests" / "reference"  # copied from the reference cluster, see its README
+CRD_SCHEMAS = PROJECT_ROOT / "validation" / "crds"  # the same folder validation.schemas uses
 
 
 @pytest.fixture(scope="session")

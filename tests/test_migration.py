@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tests.conftest import REFERENCE, resources_of
-
-pytestmark = pytest.mark.skipif(not (REFERENCE / "oracle-facts.json").exists(), reason=f"no reference at {REFERENCE}")
 
 
 def test_every_old_address_has_exactly_one_new_home(stacks):

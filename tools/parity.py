@@ -1,4 +1,4 @@
-"""Parity of a synthesized stack with the reference cluster (``../shared/reference/oracle-facts.json``).
+"""Parity of a synthesized stack with the reference cluster (``tests/reference/oracle-facts.json``).
 
 The reference holds Terraform's evaluated attributes of the original hand-written configuration; the
 stack holds what we generate. Both describe the same Kubernetes objects in different shapes, so objects
@@ -36,7 +36,7 @@ from typing import Any
 import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-ORACLE_PATH = PROJECT_ROOT.parent / "shared" / "reference" / "oracle-facts.json"
+ORACLE_PATH = PROJECT_ROOT / "tests" / "reference" / "oracle-facts.json"
 SYNTH_DIR = PROJECT_ROOT / "cdktf.out"
 
 MANIFEST = "kubectl_manifest"
@@ -505,7 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         oracle = load_oracle(args.oracle)
         stack = load_stack(args.stack, args.synth_dir)
     except FileNotFoundError as error:
-        print(f"parity: {error.filename} not found (is ../shared/reference there, and did `make synth` run?)")
+        print(f"parity: {error.filename} not found (did `make synth` run?)")
         return 2
     report = compare_stack(oracle, stack, args.modules)
     scope = ", ".join(args.modules) if args.modules else "all modules"

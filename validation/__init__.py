@@ -2,6 +2,6 @@
 
 ``render`` turns the synthesized Terraform resources into the Kubernetes API objects the providers
 send, ``validate`` checks them against the real API schemas (Kubernetes 1.33 and the CRDs in
-``../shared/schemas/crds``), ``secrets_scan`` looks for credentials in every synthesized file.
+``validation/crds``), ``secrets_scan`` looks for credentials in every synthesized file.
 Pure Python: nothing here imports cdktf, so it runs in the fast part of the suite.
 """

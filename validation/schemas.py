@@ -1,7 +1,7 @@
 """The schemas objects are validated against, loaded once per process.
 
 Built-in kinds: the Kubernetes 1.33 "strict" JSON Schemas shipped by ``kubernetes-validate``
-(unknown fields rejected). Custom resources: the CRD schemas in ``../shared/schemas/crds``,
+(unknown fields rejected). Custom resources: the CRD schemas in ``validation/crds``,
 closed at load time (``additionalProperties: false`` on every object that lists its properties,
 except the root ``metadata``, ``x-kubernetes-preserve-unknown-fields`` objects and anything
 inside ``anyOf``/``oneOf``/``allOf``/``not``, as that folder's README prescribes), so a typo in a
@@ -20,8 +20,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 KUBERNETES_VERSION = "1.33"
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CRD_DIR = PROJECT_ROOT.parent / "shared" / "schemas" / "crds"
+DEFAULT_CRD_DIR = Path(__file__).resolve().parent / "crds"
 
 _K8S_DIR = files("kubernetes_validate") / "kubernetes-json-schema" / f"v{KUBERNETES_VERSION}.0-local-strict"
 _OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"

@@ -14,10 +14,8 @@ from validation.render import render_oracle, render_resource, render_stack
 
 HERE = Path(__file__).resolve().parent
 PROJECT_ROOT = HERE.parents[1]
-ORACLE = PROJECT_ROOT.parent / "shared" / "reference" / "oracle-facts.json"
+ORACLE = PROJECT_ROOT / "tests" / "reference" / "oracle-facts.json"
 SYNTH_FIXTURE = HERE / "data" / "kubernetes.cdk.tf.json"
-
-needs_oracle = pytest.mark.skipif(not ORACLE.is_file(), reason="../shared/reference/oracle-facts.json is absent")
 
 
 def oracle_facts() -> list[dict[str, Any]]:
@@ -557,7 +555,6 @@ def test_a_synthesized_stack_renders_every_kubernetes_resource():
     assert statefulset.address == "kubernetes_stateful_set.overseerr"
 
 
-@needs_oracle
 def test_every_oracle_kubernetes_resource_renders():
     rendered = render_oracle(oracle_facts())
 
@@ -589,7 +586,6 @@ def _objects_for_one_item_lists(value: Any) -> Any:
     return value
 
 
-@needs_oracle
 def test_one_item_blocks_render_the_same_as_objects_or_as_lists():
     facts = oracle_facts()
     as_objects = copy.deepcopy(facts)

@@ -14,16 +14,14 @@ import pytest
 
 from validation.__main__ import main
 from validation.render import Rendered, render_oracle, render_resource
-from validation.schemas import DEFAULT_CRD_DIR, close_objects
+from validation.schemas import close_objects
 from validation.validate import Finding, check_object, validate_out_dir, validate_rendered
 
 HERE = Path(__file__).resolve().parent
 PROJECT_ROOT = HERE.parents[1]
-ORACLE = PROJECT_ROOT.parent / "shared" / "reference" / "oracle-facts.json"
+ORACLE = PROJECT_ROOT / "tests" / "reference" / "oracle-facts.json"
 SYNTH_FIXTURE = HERE / "data" / "kubernetes.cdk.tf.json"
 
-needs_oracle = pytest.mark.skipif(not ORACLE.is_file(), reason="../shared/reference/oracle-facts.json is absent")
-needs_crds = pytest.mark.skipif(not DEFAULT_CRD_DIR.is_dir(), reason="../shared/schemas/crds is absent")
 
 DEPLOYMENT: dict[str, Any] = {
     "apiVersion": "apps/v1",
@@ -244,7 +242,6 @@ def test_the_valid_examples_are_valid():
     assert check_object(DEPLOYMENT) == []
 
 
-@needs_crds
 @pytest.mark.parametrize("body", [EXTERNAL_SECRET, INGRESS_ROUTE, MIDDLEWARE, VPA], ids=lambda body: body["kind"])
 def test_the_valid_custom_resource_examples_are_valid(body):
     assert check_object(body) == []
@@ -259,7 +256,6 @@ def test_each_kind_of_mistake_in_a_built_in_object_is_caught(body, path, message
     assert [found for found in findings if found[0] == path and message in found[1]], findings
 
 
-@needs_crds
 @pytest.mark.parametrize(
     ("body", "path", "message"), [case[1:] for case in CRD_MISTAKES], ids=[case[0] for case in CRD_MISTAKES]
 )
@@ -366,7 +362,6 @@ def test_a_finding_names_stack_resource_object_and_path():
     ]
 
 
-@needs_crds
 def test_the_synthesized_fixture_stack_is_valid(tmp_path):
     (tmp_path / "stacks" / "kubernetes").mkdir(parents=True)
     shutil.copy(SYNTH_FIXTURE, tmp_path / "stacks" / "kubernetes" / "cdk.tf.json")
@@ -374,8 +369,6 @@ def test_the_synthesized_fixture_stack_is_valid(tmp_path):
     assert validate_out_dir(tmp_path) == []
 
 
-@needs_oracle
-@needs_crds
 def test_every_oracle_object_validates_clean():
     rendered = render_oracle(json.loads(ORACLE.read_text()))
 
@@ -397,7 +390,6 @@ def _synth_dir(tmp_path: Path, change=None) -> Path:
     return tmp_path
 
 
-@needs_crds
 def test_the_validate_command_prints_one_line_per_finding_and_fails(tmp_path, capsys):
     def typo(resources: dict[str, Any]) -> None:
         resources["kubernetes_service"]["searxng"]["spec"]["prot"] = [{"port": 80}]
@@ -419,7 +411,6 @@ def test_the_validate_command_prints_one_line_per_finding_and_fails(tmp_path, ca
     ]
 
 
-@needs_crds
 def test_the_validate_command_passes_a_valid_stack(tmp_path):
     assert main(["validate", "--synth", str(_synth_dir(tmp_path))]) == 0
 
