@@ -69,5 +69,6 @@ graph: setup
 bench: setup
 	$(RUN) python bench/synth.py
 
+## clean: remove what synth and render wrote; state and Terraform's files in cdktf.out stay
 clean:
-	rm -rf cdktf.out
+	python3 -m stacks.output clean cdktf.out

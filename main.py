@@ -8,19 +8,19 @@ error still fails CI; ``CLUSTER_STATE_DEBUG=1`` keeps them on here too.
 Nothing is written unless everything is right: a bad catalog stops before synthesis (one line
 per problem, naming file, line and path), a broken rule stops synthesis (one line per
 violation, naming service and rule), both with exit code 2; the output is synthesized into a
-scratch directory and replaces cdktf.out only on success, so the previous output stays intact.
+scratch directory and replaces cdktf.out only on success, so the previous output stays intact,
+and what Terraform keeps in cdktf.out is carried over (``stacks/output.py``).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from catalog import CatalogError, load_catalog
+from stacks.output import stack_summaries, synthesize_into
 from stacks.runtime import configure_jsii_runtime
+from stacks.usage import HELP
 
 configure_jsii_runtime()  # before anything starts the jsii kernel
 
@@ -28,6 +28,8 @@ EXIT_BAD_INPUT = 2
 
 
 def main() -> int:
+    from catalog import CatalogError, load_catalog  # imported here: `--help` needs no third-party package
+
     try:
         catalog = load_catalog(os.environ.get("CLUSTER_STATE_CATALOG", "services.yaml"))
     except CatalogError as exc:
@@ -35,20 +37,13 @@ def main() -> int:
         return EXIT_BAD_INPUT
     from stacks.app import build_app  # imported late: loading the providers costs seconds
 
-    outdir = Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")).resolve()
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
+    outdir = Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
     try:
-        try:
-            build_app(catalog, outdir=str(scratch)).synth()
-        except RuntimeError as exc:
-            print(_violations(exc), file=sys.stderr)
-            return EXIT_BAD_INPUT
-        if outdir.exists():
-            shutil.rmtree(outdir)
-        scratch.replace(outdir)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        synthesize_into(outdir, lambda scratch: build_app(catalog, outdir=str(scratch)).synth())
+    except RuntimeError as exc:
+        print(_violations(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print("\n".join(stack_summaries(outdir)))
     return 0
 
 
@@ -67,6 +62,8 @@ def _optimized_argv() -> list[str] | None:
 
 
 if __name__ == "__main__":
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        sys.exit(print(HELP))
     argv = _optimized_argv()
     if argv is not None:
         os.execv(argv[0], argv)

@@ -1,14 +1,16 @@
-"""State location: local and machine-independent by default; PostgreSQL with PG_CONN_STR,
-one schema per stack, the connection string never written."""
+"""State location: local and machine-independent by default, beside cdktf.out (never in it:
+tests/test_state.py shows why, with Terraform); PostgreSQL with PG_CONN_STR, one schema per
+stack, the connection string never written."""
 
 from __future__ import annotations
 
 import json
 
 
-def test_by_default_each_stack_keeps_local_state_at_a_relative_path(stacks):
+def test_by_default_each_stack_keeps_local_state_in_the_state_folder_beside_cdktf_out(stacks):
     for name, stack in stacks.items():
-        assert stack["terraform"]["backend"] == {"local": {"path": f"terraform.{name}.tfstate"}}
+        # resolved by Terraform from cdktf.out/stacks/<name>: <project>/state/<name>.tfstate
+        assert stack["terraform"]["backend"] == {"local": {"path": f"../../../state/{name}.tfstate"}}
 
 
 def test_with_pg_conn_str_each_stack_uses_its_own_schema_and_the_connection_string_is_never_written(catalog, tmp_path):

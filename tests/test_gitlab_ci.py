@@ -246,5 +246,5 @@ def test_lint_test_and_synth_run_as_shell_jobs(tmp_path: Path) -> None:
     for stack in ("kubernetes", "nomad"):
         exported = clone / ".gitlab-ci-local" / "artifacts" / "synth" / "cdktf.out" / "stacks" / stack / "cdk.tf.json"
         assert json.loads(exported.read_text())["terraform"]["backend"] == {
-            "local": {"path": f"terraform.{stack}.tfstate"}
+            "local": {"path": f"../../../state/{stack}.tfstate"}
         }

@@ -4,6 +4,7 @@ problem and no traceback, and the previous cdktf.out stays exactly as it was."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -65,6 +66,32 @@ def test_a_broken_rule_exits_2_naming_service_and_rule_and_leaves_cdktf_out_unto
 def test_a_good_catalog_replaces_the_previous_output(tmp_path, previous_output):
     result = _run_main(tmp_path, (PROJECT_ROOT / "services.yaml").read_text())
     assert result.returncode == 0, result.stderr
+    assert [line.split(" -> ")[0] for line in result.stdout.splitlines()] == [
+        "kubernetes: 124 resources",
+        "nomad: 6 resources",
+    ]
     assert '"previous"' not in previous_output.read_text()
     assert (tmp_path / "cdktf.out" / "stacks" / "nomad" / "cdk.tf.json").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".cdktf.out")] == [], "no scratch dir left behind"
+
+
+def test_help_lists_the_make_targets_and_every_variable_the_code_reads_without_importing_cdktf():
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", str(PROJECT_ROOT / "main.py"), "--help"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
+    assert not imported & {"cdktf", "jsii", "pydantic", "yaml", "catalog"}, "--help imported more than it needs"
+    targets = re.findall(r"^([a-z]+):", (PROJECT_ROOT / "Makefile").read_text(), re.MULTILINE)
+    read = set()
+    for path in [PROJECT_ROOT / "main.py", *PROJECT_ROOT.glob("stacks/*.py")]:
+        read |= set(re.findall(r"""environ(?:\.get)?[(\[]\s*["']([A-Z][A-Z0-9_]+)["']""", path.read_text()))
+        read |= set(re.findall(r"""env\.get\(\s*["']([A-Z][A-Z0-9_]+)["']""", path.read_text()))
+    assert {"PG_CONN_STR", "CLUSTER_STATE_CATALOG", "NOMAD_ADDR"} <= read  # the scan itself finds them
+    missing = [name for name in sorted(read) if name not in result.stdout]
+    missing += [f"make {t}" for t in targets if not t.startswith(".") and f"make {t}" not in result.stdout]
+    assert missing == [], f"--help does not mention {missing}"

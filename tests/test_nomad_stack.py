@@ -75,7 +75,7 @@ def test_no_token_is_written_to_the_stack(stack_json):
 
 
 def test_state_is_kept_per_stack(stack_json):
-    assert stack_json["terraform"]["backend"] == {"local": {"path": "terraform.nomad.tfstate"}}
+    assert stack_json["terraform"]["backend"] == {"local": {"path": "../../../state/nomad.tfstate"}}
 
 
 def test_no_interpolation_reaches_terraform_unescaped(jobs):

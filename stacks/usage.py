@@ -1,0 +1,39 @@
+"""What `python main.py --help` and `make help` print: one text, kept beside nothing it could import.
+
+Plain text on purpose: printing it imports no cdktf, no catalog and no third-party package, so it
+works on a fresh machine before `make setup`.
+"""
+
+HELP = """\
+cluster-state: services.yaml -> Terraform JSON, one stack per platform (kubernetes, nomad).
+
+usage: python main.py            synthesize into cdktf.out/stacks/<stack>/cdk.tf.json
+       python main.py --help     this text
+
+make targets (each sets up what it needs first):
+  make synth      services.yaml -> cdktf.out/stacks/<stack>/cdk.tf.json
+  make test       the whole test suite (what CI runs); installs the dev tools too
+  make lint       ruff
+  make render     cdktf.out/manifests/<stack>/*.yaml, the objects the cluster will receive
+  make validate   strict schema validation of every object, and a credential scan
+  make audit      checkov's Kubernetes checks on the rendered manifests (a report)
+  make graph      docs/catalog.svg, the catalog as a diagram
+  make bench      synthesis time and memory against the floor
+  make clean      remove what synth and render wrote (keeps state and Terraform's files)
+  make setup      install what synthesis needs (.venv, node_modules)
+  make help       this text
+
+environment:
+  CLUSTER_STATE_CATALOG   catalog file (default: services.yaml)
+  CDKTF_OUTDIR            output folder (default: cdktf.out; set by the cdktf CLI)
+  PG_CONN_STR             state on PostgreSQL, schema cluster_state_<stack>; read by Terraform,
+                          never written. Unset: local state in state/<stack>.tfstate
+  K8S_CONFIG_PATH         kubeconfig of the kubernetes and kubectl providers (default ~/.kube/k3s-config)
+  K8S_CONTEXT             its context (default: default)
+  NOMAD_ADDR              Nomad API address (default: services.yaml nomad.address)
+  NOMAD_TOKEN             read by the nomad provider at plan/apply, never written
+  CLUSTER_STATE_ADOPT=1   add import blocks for every resource (adopting the running cluster)
+  CLUSTER_STATE_DEBUG=1   keep the jsii runtime type checks on (synthesis runs under python -O)
+
+exit codes: 0 written; 2 bad catalog or broken rule (one line per problem, nothing written).
+Local state lives in state/ beside cdktf.out, is gitignored and must never be committed."""
