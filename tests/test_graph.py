@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -126,7 +125,7 @@ def test_the_real_catalog_draws_every_service_and_nomad_job(catalog) -> None:
     assert ("workload:overseerr/overseerr", "storage:s3://overseerr-litestream") in drawn
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed (apt-get install graphviz)")
+@pytest.mark.needs("dot", why="Graphviz")
 def test_the_picture_renders_as_svg(small_dot: str, tmp_path: Path) -> None:
     out = tmp_path / "catalog.svg"
     render(small_dot, out)

@@ -36,7 +36,7 @@ APP = textwrap.dedent(
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not CDKTF.exists(), reason="node_modules is not installed (make setup)")
+@pytest.mark.needs("cdktf", why="the pinned cdktf CLI of node_modules")
 @pytest.mark.parametrize("hcl", [False, True], ids=["json", "hcl"])
 def test_the_kubectl_binding_synthesizes_through_the_cli(tmp_path, hcl):
     (tmp_path / "app.py").write_text(APP.format(root=str(PROJECT_ROOT)))

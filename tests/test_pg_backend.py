@@ -26,7 +26,7 @@ TIMEOUT = 60
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH"),
+    pytest.mark.needs("terraform"),
 ]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from constructs_lib.naming import object_id
 from constructs_lib.terraform_text import unescape
 from tests.configs.ruby_literals import read_gitlab_rb
 from tests.conftest import PROJECT_ROOT, resources_of, service_of
+from tests.no_skips import find_program, require
 
 SUITES = ("matrix", "appflowy", "nextcloud", "gitlab")
 PLACEHOLDER_TOKEN = re.compile(r"\b[A-Z][A-Z0-9_]*_PLACEHOLDER\b")
@@ -92,8 +92,7 @@ def test_synapse_reads_the_processed_config_files_the_homeserver_names(k8s):
 
 
 def test_the_synthesized_config_processor_fills_every_placeholder_from_the_matrix_secret(k8s, tmp_path):
-    if shutil.which("sh") is None or shutil.which("sed") is None:
-        pytest.skip("needs sh and sed to run the config-processor script")
+    require(find_program("sh") and find_program("sed"), "needs sh and sed to run the config-processor script")
     init = container(k8s, "synapse", "config-processor", kind="init_container")
     volumes = {v["name"]: v for v in pod(k8s, "synapse")["volume"]}
     mounts = {m["name"]: m["mount_path"] for m in init["volume_mount"]}

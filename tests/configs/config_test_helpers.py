@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -14,8 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
+
+from tests.no_skips import find_program, require
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FILES = PROJECT_ROOT / "files"
@@ -73,9 +73,8 @@ def free_port() -> int:
 
 
 def nginx_binary() -> str:
-    binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if binary is None:
-        pytest.skip("nginx is not installed (apt-get install nginx-light to run the live nginx tests)")
+    binary = find_program("nginx")
+    require(binary, "nginx is not installed (`make test` installs nginx-light) for the live nginx tests")
     return binary
 
 

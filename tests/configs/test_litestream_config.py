@@ -20,6 +20,7 @@ from config_test_helpers import (
 
 from configs.files import set_shell_variables
 from configs.litestream import litestream_config, litestream_restore_script, plex_restore_script
+from tests.no_skips import require
 
 ENDPOINT = "http://minio-api.default.svc.cluster.local:9000"
 OVERSEERR_DBS = [("/data/db/db.sqlite3", "overseerr", "db")]
@@ -238,8 +239,8 @@ def test_plex_restore_warns_for_each_failed_database_and_still_succeeds(tmp_path
     assert len(log.read_text().splitlines()) == 2
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="chown to 990:997 needs root")
 def test_plex_restore_hands_the_database_directory_to_the_plex_user(tmp_path):
+    require(os.geteuid() == 0, "chown to 990:997 needs root")
     result, db_dir, _ = plex_restore(tmp_path, 'for last; do :; done; echo restored > "$last"')
     assert result.returncode == 0, result.stderr
     for path in [db_dir, *db_dir.iterdir()]:

@@ -26,6 +26,7 @@ from config_test_helpers import (
 from nginx_helpers import child, headers, only, parse_tree, stage
 
 from configs import matrix
+from tests.no_skips import require
 
 HOMESERVER_PARAMETERS = {
     "server_name": "brmartin.co.uk",
@@ -360,8 +361,7 @@ def test_wellknown_nginx_parses_and_serves_only_health_and_the_wellknown_documen
 @pytest.fixture
 def live_wellknown(tmp_path):
     binary = nginx_binary()
-    if os.geteuid() != 0:
-        pytest.skip("the live test serves files as root only")
+    require(os.geteuid() == 0, "the live test serves files as root only")
     port = free_port()
     html = tmp_path / "html"
     (html / ".well-known" / "matrix").mkdir(parents=True)

@@ -4,12 +4,13 @@ checked) and, where nginx is installed, served for real on loopback."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from config_test_helpers import FILES, NginxServer, free_port, nginx_binary
 from nginx_helpers import args, child, headers, only, parse_fragment, parse_tree, servers_by_name, stage
+
+from tests.no_skips import require
 
 SITES = FILES / "nginx-sites"
 PHP_LOCATION_TRY_FILES = ["$uri", "$uri/", "/index.php?$query_string"]
@@ -103,9 +104,7 @@ def live_sites(tmp_path):
     for site in ("brmartin.co.uk", "martinilink.co.uk.catall"):
         (tmp_path / "code" / site).mkdir(parents=True)
         (tmp_path / "code" / site / "hello.txt").write_text(f"hello from {site}\n")
-    if os.geteuid() != 0:
-        shutil.rmtree(tmp_path / "code")
-        pytest.skip("the live test serves files as root only")
+    require(os.geteuid() == 0, "the live test serves files as root only")
     with NginxServer(binary, lay_out(tmp_path, listen_port=port), port) as server:
         yield server
 
