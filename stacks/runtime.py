@@ -7,6 +7,10 @@
   CLI is this program's parent, so its own telemetry call reads the shell's environment, not
   this one: the Makefile exports CHECKPOINT_DISABLE, and an operator running ``npx cdktf``
   directly exports it too (README).
+- ``CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS``, which the cdktf CLI sets for its app, is removed:
+  with it, an error annotation (a broken cluster rule) no longer stops ``app.synth()``, and
+  ``npx cdktf synth``/``diff``/``deploy`` would write, plan and apply a configuration that
+  violates a rule, with exit code 0.
 - Node's young generation is kept small (1 MB semi-spaces): synthesis allocates many short-lived
   objects, and the default 16 MB semi-spaces cost ~40 MB of peak RSS for no measurable speed.
   An operator's own NODE_OPTIONS wins.
@@ -24,3 +28,4 @@ def configure_jsii_runtime(env: MutableMapping[str, str] = os.environ) -> None:
     env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     env.setdefault("NODE_OPTIONS", NODE_OPTIONS)
     env.setdefault("CHECKPOINT_DISABLE", "1")
+    env.pop("CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS", None)

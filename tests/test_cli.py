@@ -7,6 +7,7 @@ import os
 import subprocess
 
 import pytest
+import yaml
 
 from tests.conftest import PROJECT_ROOT
 
@@ -38,3 +39,28 @@ def test_cdktf_synth_hcl_writes_every_stack_in_canonical_terraform_format(tmp_pa
             text=True,
         )
         assert fmt.returncode == 0, f"{stack}: terraform fmt would rewrite:\n{fmt.stdout}{fmt.stderr}"
+
+
+@pytest.mark.slow
+@pytest.mark.needs("cdktf", why="the pinned cdktf CLI of node_modules")
+def test_a_rule_violation_stops_the_real_cli_although_it_asks_the_app_to_continue(tmp_path):
+    """`cdktf synth`/`diff`/`deploy` run the app with CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS=true;
+    main.py removes it (stacks/runtime.py), else a broken rule would be written, planned and applied."""
+    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    data["services"]["overseerr"]["workloads"]["overseerr"]["volumes"]["data"] = {"glusterfs": "db"}
+    catalog = tmp_path / "services.yaml"
+    catalog.write_text(yaml.safe_dump(data, sort_keys=False))
+    env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "1", "CLUSTER_STATE_CATALOG": str(catalog)}
+    env.pop("PG_CONN_STR", None)
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [str(CDKTF), "synth", "--output", str(out)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "rule sqlite-on-network-storage" in result.stdout + result.stderr
+    assert not (out / "stacks").exists(), "the violating configuration was written"
