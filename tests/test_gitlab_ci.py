@@ -423,3 +423,64 @@ def test_a_default_branch_pipeline_without_credentials_fails_and_applies_nothing
     assert "plan: [nomad] needs the CI/CD variables PG_CONN_STR NOMAD_TOKEN" in output
     assert all(verdicts.get(apply) != "PASS" for apply in APPLIES), verdicts
     assert "terraform plan of" not in output and "terraform apply of" not in output
+
+
+# --- the pinned downloads -------------------------------------------------------------------------
+
+DOWNLOADS = {
+    # tool: (the job whose scripts download it, the program whose absence triggers the download)
+    "NODE": (".python", "node"),
+    "TERRAFORM": ("test", "terraform"),
+}
+
+
+def _download_step(job: dict, tool: str) -> str:
+    [step] = [s for s in [*job.get("before_script", []), *job.get("script", [])] if f"{tool}_SHA256" in s]
+    return step
+
+
+def _run_download(tmp_path: Path, tool: str, checksum: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    """Runs the job's own download step with stand-ins: ``curl`` writes known bytes, ``tar``,
+    ``python3`` and ``chmod`` only record that they were called (nothing is installed), and the
+    real ``sha256sum`` checks. Returns the result and what was called after the check."""
+    pipeline = yaml.safe_load(PIPELINE.read_text())
+    job, program = DOWNLOADS[tool]
+    step = _download_step(pipeline[job], tool)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for real in ("sha256sum", "grep", "mktemp"):
+        (bin_dir / real).symlink_to(shutil.which(real))
+    stub = '#!/bin/sh\necho "${0##*/} $*" >> "$CALLS"\n'
+    fake_curl = stub + 'while [ "$1" != -o ]; do shift; done; printf "not a release" > "$2"\n'
+    for name, text in {"curl": fake_curl, "tar": stub, "python3": stub, "chmod": stub}.items():
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    calls = tmp_path / "calls"
+    variables = {k: str(v) for k, v in pipeline["variables"].items()}
+    env = {**variables, f"{tool}_SHA256": checksum, "PATH": str(bin_dir), "CALLS": str(calls)}
+    env["TMPDIR"] = str(tmp_path)
+    assert not (bin_dir / program).exists()
+    result = subprocess.run(
+        ["/bin/bash", "-eo", "pipefail", "-c", step], env=env, capture_output=True, text=True, timeout=30
+    )
+    return result, calls.read_text() if calls.exists() else ""
+
+
+@pytest.mark.parametrize("tool", sorted(DOWNLOADS))
+def test_a_download_that_does_not_match_its_pinned_checksum_is_not_installed(tmp_path: Path, tool: str) -> None:
+    pinned = yaml.safe_load(PIPELINE.read_text())["variables"][f"{tool}_SHA256"]
+    assert re.fullmatch(r"[0-9a-f]{64}", pinned), f"{tool}_SHA256 is not a SHA-256: {pinned!r}"
+    result, calls = _run_download(tmp_path, tool, pinned)
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert f"{tool}_SHA256 is not the checksum" in result.stderr
+    assert calls.splitlines()[1:] == [], f"installed although the checksum did not match: {calls}"
+
+
+@pytest.mark.parametrize("tool", sorted(DOWNLOADS))
+def test_a_download_that_matches_its_checksum_is_installed(tmp_path: Path, tool: str) -> None:
+    """The control: with the checksum of what curl wrote, the step goes on to unpack it."""
+    import hashlib
+
+    result, calls = _run_download(tmp_path, tool, hashlib.sha256(b"not a release").hexdigest())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert calls.splitlines()[0].startswith("curl ") and len(calls.splitlines()) > 1, calls
