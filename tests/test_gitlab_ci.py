@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.no_skips import require
+from tests.no_skips import find_program, require
 
 ROOT = Path(__file__).resolve().parents[1]
 PIPELINE = ROOT / ".gitlab-ci.yml"
@@ -239,3 +239,234 @@ def test_lint_test_and_synth_run_as_shell_jobs(tmp_path: Path) -> None:
         assert json.loads(exported.read_text())["terraform"]["backend"] == {
             "local": {"path": f"../../../state/{stack}.tfstate"}
         }
+
+
+# --- the gates, run for real with stubbed job bodies ----------------------------------------------
+
+# What the stubs leave where the real jobs leave their files (the artifacts the next jobs read).
+STUB_SYNTH = [
+    "for stack in kubernetes nomad; do mkdir -p cdktf.out/stacks/$stack;"
+    ' echo \'{"terraform": {"backend": {"pg": {}}}}\' > cdktf.out/stacks/$stack/cdk.tf.json; done',
+]
+STUB_PLAN = [
+    "touch cdktf.out/stacks/$STACK/plan.cache cdktf.out/stacks/$STACK/.terraform.lock.hcl",
+    'echo \'{"create": 0, "update": 0, "delete": 0}\' > cdktf.out/stacks/$STACK/plan.json',
+    'echo "terraform plan of $STACK (stub)"',
+]
+STUB_APPLY = ['echo "terraform apply of $STACK (stub)"']
+# The job fails when the pipeline is run with STUB_FAIL=<its name>.
+STUB_RESULT = '[ "$STUB_FAIL" != "$CI_JOB_NAME" ] || { echo "$CI_JOB_NAME fails (stub)"; exit 1; }'
+# Default-branch credentials: the plan and apply jobs only test that they are set.
+CREDENTIALS = ["PG_CONN_STR=postgres://stub", "K3S_KUBECONFIG=/dev/null", "NOMAD_TOKEN=stub"]
+
+
+def _credential_check(pipeline: dict) -> str:
+    [check] = [step for step in pipeline[".terraform"]["before_script"] if "SKIPPED" in step]
+    return check
+
+
+def stubbed_pipeline(mutate=None) -> str:
+    """The real pipeline with the bodies of its jobs replaced by quick stubs. Kept as they are: the
+    workflow rules, stages, needs, rules, allow_failure, environments, resource groups, and the
+    credential check of the plan and apply jobs (the step that decides whether a plan runs)."""
+    pipeline = yaml.safe_load(PIPELINE.read_text())
+    check = _credential_check(pipeline)
+    pipeline[".python"]["before_script"] = []
+    pipeline[".python"].pop("cache")
+    pipeline["lint"]["script"] = [STUB_RESULT]
+    pipeline["test"]["script"] = [STUB_RESULT, "echo '<testsuite tests=\"0\"/>' > report.xml"]
+    pipeline["synth"]["script"] = [STUB_RESULT, *STUB_SYNTH]
+    pipeline[".terraform"]["before_script"] = [check]
+    pipeline["plan"]["script"] = [STUB_RESULT, *STUB_PLAN]
+    pipeline[".apply"]["script"] = [STUB_RESULT, *STUB_APPLY]
+    if mutate:
+        mutate(pipeline)
+    return yaml.safe_dump(pipeline, sort_keys=False)
+
+
+def run_pipeline(path: Path, text: str, *args: str) -> tuple[int, str, dict[str, str]]:
+    """Runs a whole pipeline as shell jobs; returns (exit code, output, {job: PASS|FAIL|WARN})."""
+    require(find_program("rsync"), "rsync not found (gitlab-ci-local copies the repository with it); `make test` installs it")
+    result = gitlab_ci_local(
+        pipeline_repository(path, text),
+        "--force-shell-executor",
+        *("--home", str(path / ".home")),
+        *args,
+        timeout=120,
+    )
+    output = result.stdout + result.stderr
+    # The summary: ` PASS  <job>`, ` WARN  <job>  pre_script`, ` FAIL  <job>` (names have single spaces).
+    verdicts = {
+        name: verdict for verdict, name in re.findall(r"^ (PASS|FAIL|WARN)  (\S+(?: \S+)*)", output, re.MULTILINE)
+    }
+    return result.returncode, output, verdicts
+
+
+DEFAULT_BRANCH_RUN = [*(arg for c in CREDENTIALS for arg in ("--variable", c))]
+DEFAULT_BRANCH_RUN += ["--manual", "apply-kubernetes", "--manual", "apply-nomad"]  # as if both were started
+MR_RUN = ["--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--unset-variable", "CI_COMMIT_BRANCH"]
+APPLIES = {"apply-kubernetes", "apply-nomad"}
+
+
+def _drop_need(job: str):
+    def mutate(pipeline: dict) -> None:
+        for apply in APPLIES:
+            pipeline[apply]["needs"] = [
+                need for need in pipeline[apply]["needs"] if (need if isinstance(need, str) else need["job"]) != job
+            ]
+
+    return mutate
+
+
+def test_each_apply_needs_every_gate_of_its_pipeline(tmp_path: Path) -> None:
+    jobs = {job["name"]: job for job in listed_jobs(pipeline_repository(tmp_path, PIPELINE.read_text()))}
+    for stack in ("kubernetes", "nomad"):
+        needs = {need["job"]: need for need in jobs[f"apply-{stack}"]["needs"]}
+        assert set(needs) == {"lint", "test", "synth", "plan"}
+        assert needs["plan"]["parallel"] == {"matrix": [{"STACK": stack}]}
+
+
+def test_applies_deploy_to_one_environment_per_stack_one_at_a_time(tmp_path: Path) -> None:
+    result = gitlab_ci_local(pipeline_repository(tmp_path, PIPELINE.read_text()), "--preview")
+    assert result.returncode == 0, result.stdout + result.stderr
+    expanded = yaml.safe_load(result.stdout)
+    for stack in ("kubernetes", "nomad"):
+        apply = expanded[f"apply-{stack}"]
+        # The operator protects these environments (who may deploy) in the project's settings.
+        assert apply["environment"]["name"] == stack
+        assert apply["resource_group"] == "state-$STACK" and apply["variables"]["STACK"] == stack
+        assert apply["interruptible"] is False, "an apply must never be cancelled halfway"
+    # Everything else (the merge request jobs) is cancelled by a newer push.
+    assert yaml.safe_load(PIPELINE.read_text())["default"]["interruptible"] is True
+    others = [name for name, job in expanded.items() if isinstance(job, dict) and "script" in job]
+    assert all("interruptible" not in expanded[name] for name in others if name not in APPLIES)
+
+
+@pytest.mark.parametrize("failing", ["lint", "test", "synth"])
+def test_apply_does_not_start_when_a_gate_fails(tmp_path: Path, failing: str) -> None:
+    code, output, verdicts = run_pipeline(
+        tmp_path, stubbed_pipeline(), *DEFAULT_BRANCH_RUN, "--variable", f"STUB_FAIL={failing}"
+    )
+    assert code != 0 and verdicts.get(failing) == "FAIL", output[-3000:]
+    assert not APPLIES & set(verdicts), f"an apply ran although {failing} failed:\n{output[-3000:]}"
+    assert "terraform apply of" not in output
+
+
+def test_apply_runs_when_every_gate_passed(tmp_path: Path) -> None:
+    """The control of the test above: the stubbed pipeline does reach the applies."""
+    code, output, verdicts = run_pipeline(tmp_path, stubbed_pipeline(), *DEFAULT_BRANCH_RUN)
+    assert code == 0, output[-3000:]
+    assert {job: verdicts.get(job) for job in MAIN_JOBS} == dict.fromkeys(MAIN_JOBS, "PASS"), verdicts
+
+
+def test_without_the_test_need_gitlab_ci_local_would_start_the_apply(tmp_path: Path) -> None:
+    """Shows that the gate test can fail: gitlab-ci-local starts a job once its needs are done."""
+    weakened = stubbed_pipeline(_drop_need("test"))
+    code, output, verdicts = run_pipeline(tmp_path, weakened, *DEFAULT_BRANCH_RUN, "--variable", "STUB_FAIL=test")
+    assert verdicts.get("test") == "FAIL" and verdicts.get("apply-kubernetes") == "PASS", output[-3000:]
+
+
+def test_a_merge_request_without_plan_credentials_gets_a_green_pipeline(tmp_path: Path) -> None:
+    code, output, verdicts = run_pipeline(tmp_path, stubbed_pipeline(), *MR_RUN)
+    assert code == 0, output[-3000:]
+    assert verdicts == {
+        "lint": "PASS",
+        "test": "PASS",
+        "synth": "PASS",
+        "plan: [kubernetes]": "WARN",
+        "plan: [nomad]": "WARN",
+    }, output[-3000:]
+    # The reason is in each plan's log and in the summary, with the names of what is missing.
+    assert (
+        "SKIPPED: no kubernetes plan in this merge request: the protected CI/CD variables PG_CONN_STR K3S_KUBECONFIG"
+        in output
+    )
+    assert (
+        "SKIPPED: no nomad plan in this merge request: the protected CI/CD variables PG_CONN_STR NOMAD_TOKEN" in output
+    )
+    assert "terraform plan of" not in output
+
+
+def test_without_the_allowed_exit_code_that_merge_request_would_be_red(tmp_path: Path) -> None:
+    """The control: what keeps the pipeline green is the plan's allowed exit code, nothing else."""
+    code, output, verdicts = run_pipeline(
+        tmp_path, stubbed_pipeline(lambda p: p["plan"].pop("allow_failure", None)), *MR_RUN
+    )
+    assert code != 0 and verdicts["plan: [kubernetes]"] == "FAIL", output[-3000:]
+
+
+def test_a_default_branch_pipeline_without_credentials_fails_and_applies_nothing(tmp_path: Path) -> None:
+    """Skipping is for merge requests only: on the default branch a missing variable is an error.
+
+    GitLab skips an apply whose plan failed. gitlab-ci-local 4.72 starts it all the same when the
+    plan has any ``allow_failure`` (it does not compare the exit code with ``exit_codes``); here the
+    apply's own credential check is what stops it, which this test sees too."""
+    manual = ["--manual", "apply-kubernetes", "--manual", "apply-nomad"]
+    code, output, verdicts = run_pipeline(tmp_path, stubbed_pipeline(), *manual)
+    assert code != 0, output[-3000:]
+    assert verdicts["plan: [kubernetes]"] == verdicts["plan: [nomad]"] == "FAIL", verdicts
+    assert "plan: [kubernetes] needs the CI/CD variables PG_CONN_STR K3S_KUBECONFIG" in output
+    assert "plan: [nomad] needs the CI/CD variables PG_CONN_STR NOMAD_TOKEN" in output
+    assert all(verdicts.get(apply) != "PASS" for apply in APPLIES), verdicts
+    assert "terraform plan of" not in output and "terraform apply of" not in output
+
+
+# --- the pinned downloads -------------------------------------------------------------------------
+
+DOWNLOADS = {
+    # tool: (the job whose scripts download it, the program whose absence triggers the download)
+    "NODE": (".python", "node"),
+    "TERRAFORM": ("test", "terraform"),
+}
+
+
+def _download_step(job: dict, tool: str) -> str:
+    [step] = [s for s in [*job.get("before_script", []), *job.get("script", [])] if f"{tool}_SHA256" in s]
+    return step
+
+
+def _run_download(tmp_path: Path, tool: str, checksum: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    """Runs the job's own download step with stand-ins: ``curl`` writes known bytes, ``tar``,
+    ``python3`` and ``chmod`` only record that they were called (nothing is installed), and the
+    real ``sha256sum`` checks. Returns the result and what was called after the check."""
+    pipeline = yaml.safe_load(PIPELINE.read_text())
+    job, program = DOWNLOADS[tool]
+    step = _download_step(pipeline[job], tool)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for real in ("sha256sum", "grep", "mktemp"):
+        (bin_dir / real).symlink_to(shutil.which(real))
+    stub = '#!/bin/sh\necho "${0##*/} $*" >> "$CALLS"\n'
+    fake_curl = stub + 'while [ "$1" != -o ]; do shift; done; printf "not a release" > "$2"\n'
+    for name, text in {"curl": fake_curl, "tar": stub, "python3": stub, "chmod": stub}.items():
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    calls = tmp_path / "calls"
+    variables = {k: str(v) for k, v in pipeline["variables"].items()}
+    env = {**variables, f"{tool}_SHA256": checksum, "PATH": str(bin_dir), "CALLS": str(calls)}
+    env["TMPDIR"] = str(tmp_path)
+    assert not (bin_dir / program).exists()
+    result = subprocess.run(
+        ["/bin/bash", "-eo", "pipefail", "-c", step], env=env, capture_output=True, text=True, timeout=30
+    )
+    return result, calls.read_text() if calls.exists() else ""
+
+
+@pytest.mark.parametrize("tool", sorted(DOWNLOADS))
+def test_a_download_that_does_not_match_its_pinned_checksum_is_not_installed(tmp_path: Path, tool: str) -> None:
+    pinned = yaml.safe_load(PIPELINE.read_text())["variables"][f"{tool}_SHA256"]
+    assert re.fullmatch(r"[0-9a-f]{64}", pinned), f"{tool}_SHA256 is not a SHA-256: {pinned!r}"
+    result, calls = _run_download(tmp_path, tool, pinned)
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert f"{tool}_SHA256 is not the checksum" in result.stderr
+    assert calls.splitlines()[1:] == [], f"installed although the checksum did not match: {calls}"
+
+
+@pytest.mark.parametrize("tool", sorted(DOWNLOADS))
+def test_a_download_that_matches_its_checksum_is_installed(tmp_path: Path, tool: str) -> None:
+    """The control: with the checksum of what curl wrote, the step goes on to unpack it."""
+    import hashlib
+
+    result, calls = _run_download(tmp_path, tool, hashlib.sha256(b"not a release").hexdigest())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert calls.splitlines()[0].startswith("curl ") and len(calls.splitlines()) > 1, calls

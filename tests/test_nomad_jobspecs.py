@@ -9,7 +9,6 @@ as lists of mappings.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -145,16 +144,6 @@ def test_elk_takes_the_elastic_version_as_an_hcl2_variable_for_both_images(parse
     groups = parsed["elk"]["job"]["elk"]["group"]
     images = [task["config"][0]["image"] for group in groups.values() for task in group["task"].values()]
     assert images and all(image.endswith(":${var.elastic_version}") for image in images)
-
-
-def test_the_elastic_version_pin_is_visible_to_renovate():
-    text = (PROJECT_ROOT / "services.yaml").read_text(encoding="utf-8")
-    pin = re.search(
-        r"# renovate: datasource=docker depName=docker\.elastic\.co/elasticsearch/elasticsearch\n"
-        r"\s*elastic_version: \"(?P<version>[^\"]+)\"",
-        text,
-    )
-    assert pin and pin["version"] == JOBS["elk"].vars["elastic_version"]
 
 
 def test_every_connect_sidecar_gets_the_cluster_memory_floor(parsed):
