@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from catalog import CatalogError, load_catalog
+from stacks.hcl_output import HclOutputError, hcl_output_requested, repair_stack_files
 from stacks.runtime import configure_jsii_runtime
 
 configure_jsii_runtime()  # before anything starts the jsii kernel
@@ -44,6 +45,12 @@ def main() -> int:
         except RuntimeError as exc:
             print(_violations(exc), file=sys.stderr)
             return EXIT_BAD_INPUT
+        if hcl_output_requested():  # `cdktf synth --hcl`: see stacks/hcl_output.py
+            try:
+                repair_stack_files(scratch)
+            except HclOutputError as exc:
+                print(exc, file=sys.stderr)
+                return EXIT_BAD_INPUT
         if outdir.exists():
             shutil.rmtree(outdir)
         scratch.replace(outdir)
