@@ -15,6 +15,7 @@ missing=()
 have_initdb || missing+=(postgresql-common postgresql postgresql-client)
 command -v rsync >/dev/null 2>&1 || missing+=(rsync)
 { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing+=(nginx-light)
+command -v ruby >/dev/null 2>&1 || missing+=(ruby)  # evaluates gitlab.rb (tests/configs/omnibus_stub.rb)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-system-packages: everything is there"
