@@ -41,13 +41,14 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
     try:
         try:
-            build_app(catalog, outdir=str(scratch)).synth()
+            app = build_app(catalog, outdir=str(scratch))
+            app.synth()
         except RuntimeError as exc:
             print(_violations(exc), file=sys.stderr)
             return EXIT_BAD_INPUT
         if hcl_output_requested():  # `cdktf synth --hcl`: see stacks/hcl_output.py
             try:
-                repair_stack_files(scratch)
+                repair_stack_files(app, scratch)
             except HclOutputError as exc:
                 print(exc, file=sys.stderr)
                 return EXIT_BAD_INPUT

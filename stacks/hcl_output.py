@@ -20,13 +20,18 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 _OPENER = "<<EOF\n"
 _CLOSER = "\nEOF"
 _DEPENDS_ON = re.compile(r'^depends_on = \[\n((?:"[^"\n]*",\n)*)\]$', re.MULTILINE)
+_RESOURCE_HEADER = re.compile(r'^resource "([^"\n]+)" "([^"\n]+)" \{$', re.MULTILINE)
 _REFERENCE = re.compile(r'^"([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)",$', re.MULTILINE)
+
+
+_UNWRITABLE = "a multi-line value has a line 'EOF', which cdktf's HCL renderer cannot write unambiguously"
 
 
 class HclOutputError(ValueError):
@@ -38,15 +43,45 @@ def hcl_output_requested(env: Mapping[str, str] = os.environ) -> bool:
     return env.get("SYNTH_HCL_OUTPUT") in ("true", "1")
 
 
-def repair_stack_files(outdir: Path) -> list[Path]:
-    """Rewrites every ``stacks/*/cdk.tf`` under a synthesized output directory in place."""
-    repaired = sorted((outdir / "stacks").glob("*/cdk.tf"))
-    for path in repaired:
+def repair_stack_files(app: Any, outdir: Path) -> list[Path]:
+    """Rewrites every stack's ``cdk.tf`` that ``app`` synthesized into ``outdir``, in place.
+
+    The stacks' values are read first (``to_terraform()``, what the JSON output would hold): a
+    value the renderer cannot write unambiguously is refused with its resource's address.
+    """
+    from cdktf import TerraformStack  # imported late, as main.py does
+
+    repaired = []
+    for stack in app.node.children:
+        if not isinstance(stack, TerraformStack):
+            continue
+        path = outdir / "stacks" / stack.node.id / "cdk.tf"
         try:
+            _refuse_unwritable_values(stack.to_terraform())
             path.write_text(repair_hcl(path.read_text()))
         except HclOutputError as exc:
-            raise HclOutputError(f"{path.parent.name} stack, --hcl output: {exc} (use the JSON output)") from None
+            raise HclOutputError(f"stack {stack.node.id}, HCL output: {exc}; use the JSON output") from None
+        repaired.append(path)
     return repaired
+
+
+def _refuse_unwritable_values(config: Mapping[str, Any]) -> None:
+    """A line that is only ``EOF`` ends cdktf's heredoc early, and nothing in the text tells."""
+
+    def strings(value: Any) -> Iterator[str]:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+
+    for resource_type, by_name in config.get("resource", {}).items():
+        for name, body in by_name.items():
+            if any(line.strip() == "EOF" for text in strings(body) for line in text.splitlines()):
+                raise HclOutputError(f"{resource_type}.{name}: {_UNWRITABLE}")
 
 
 def repair_hcl(text: str) -> str:
@@ -54,12 +89,21 @@ def repair_hcl(text: str) -> str:
     out: list[str] = []
     pos = 0
     while (start := text.find(_OPENER, pos)) != -1:
-        end = _closing_marker(text, start + len(_OPENER))
-        out.append(_unquote_depends_on(text[pos:start]))
-        out.append(_string_literal(text[start + len(_OPENER) : end]))
+        try:
+            end = _closing_marker(text, start + len(_OPENER))
+            out.append(_unquote_depends_on(text[pos:start]))
+            out.append(_string_literal(text[start + len(_OPENER) : end]))
+        except HclOutputError as exc:
+            raise HclOutputError(f"{_address_at(text, start)}: {exc}") from None
         pos = end + len(_CLOSER)
     out.append(_unquote_depends_on(text[pos:]))
     return "".join(out)
+
+
+def _address_at(text: str, offset: int) -> str:
+    """The address of the resource that the text at ``offset`` belongs to."""
+    headers = list(_RESOURCE_HEADER.finditer(text, 0, offset))
+    return f"{headers[-1][1]}.{headers[-1][2]}" if headers else f"offset {offset}"
 
 
 def _closing_marker(text: str, body_start: int) -> int:
@@ -68,9 +112,9 @@ def _closing_marker(text: str, body_start: int) -> int:
     while end != -1 and text[end + len(_CLOSER) : end + len(_CLOSER) + 1] not in ("", "\n"):
         end = text.find(_CLOSER, end + 1)
     if end == -1:
-        raise HclOutputError(f"heredoc at offset {body_start} has no closing EOF line")
+        raise HclOutputError("a multi-line value has no closing EOF line")
     if any(line.strip() == "EOF" for line in text[body_start:end].split("\n")):
-        raise HclOutputError(f"heredoc at offset {body_start} contains a line 'EOF' that ends it early")
+        raise HclOutputError(_UNWRITABLE)
     return end
 
 

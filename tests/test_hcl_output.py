@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.conftest import PROJECT_ROOT
 from tests.terraform_copy import canonical, hcl_copy, json_copy
@@ -130,7 +131,7 @@ first = KubectlManifest(stack, "first", yaml_body="ends: with a newline\\n")
 KubectlManifest(stack, "second", yaml_body={body!r}, depends_on=[first])
 app.synth()
 if hcl_output_requested():
-    repair_stack_files(Path(sys.argv[1]))
+    repair_stack_files(app, Path(sys.argv[1]))
 """
 # No trailing newline (so no heredoc can hold it), quotes, backslashes, tabs, and escaped
 # template sequences that must stay literal.
@@ -157,8 +158,24 @@ def test_a_multi_line_value_without_a_final_newline_keeps_its_meaning(terraform_
     assert copies["hcl"]["kubectl_manifest__second"]["yaml_body"] == EDGE_BODY.replace("$${", "${").replace("%%{", "%{")
 
 
-def test_a_heredoc_line_that_is_only_the_marker_is_refused_not_guessed_at():
-    from stacks.hcl_output import HclOutputError, repair_hcl
+@pytest.mark.slow
+def test_a_value_the_renderer_cannot_write_stops_the_hcl_synthesis_with_one_line(tmp_path):
+    """A shell heredoc in a config file has a line 'EOF': cdktf's own heredoc would end there."""
+    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    config_map = data["services"]["nginx-sites"]["config_maps"]["nginx-sites-config"]
+    config_map["data"] = {"motd.sh": "cat <<EOF\nwelcome\nEOF\n"}
+    catalog = tmp_path / "services.yaml"
+    catalog.write_text(yaml.safe_dump(data, sort_keys=False))
+    env = {**ENV, "CLUSTER_STATE_CATALOG": str(catalog), "CDKTF_OUTDIR": str(tmp_path / "out")}
+    env.pop("PG_CONN_STR", None)
 
-    with pytest.raises(HclOutputError, match="contains a line 'EOF'"):
-        repair_hcl('resource "x" "y" {\nbody = <<EOF\nfirst\n  EOF\nlast\n\nEOF\n}\n')
+    hcl = _run([sys.executable, str(PROJECT_ROOT / "main.py")], tmp_path, {**env, "SYNTH_HCL_OUTPUT": "true"})
+    assert (hcl.returncode, hcl.stderr.strip().splitlines()) == (
+        2,
+        [
+            "stack kubernetes, HCL output: kubernetes_config_map.nginx_sites_config: a multi-line value has a line "
+            "'EOF', which cdktf's HCL renderer cannot write unambiguously; use the JSON output"
+        ],
+    )
+    assert not (tmp_path / "out").exists(), "nothing is written"
+    assert _run([sys.executable, str(PROJECT_ROOT / "main.py")], tmp_path, env).returncode == 0
