@@ -66,7 +66,12 @@ def repair_stack_files(app: Any, outdir: Path) -> list[Path]:
 
 
 def _refuse_unwritable_values(config: Mapping[str, Any]) -> None:
-    """A line that is only ``EOF`` ends cdktf's heredoc early, and nothing in the text tells."""
+    """Values the renderer writes wrongly in ways that the text no longer tells apart.
+
+    A line that is only ``EOF`` ends its heredoc early; a one-line string is quoted without
+    escaping its backslashes (``\\n`` would become a newline) and, when it holds ``${``, without
+    escaping its quotes; a carriage return becomes a line break.
+    """
 
     def strings(value: Any) -> Iterator[str]:
         if isinstance(value, str):
@@ -80,8 +85,21 @@ def _refuse_unwritable_values(config: Mapping[str, Any]) -> None:
 
     for resource_type, by_name in config.get("resource", {}).items():
         for name, body in by_name.items():
-            if any(line.strip() == "EOF" for text in strings(body) for line in text.splitlines()):
-                raise HclOutputError(f"{resource_type}.{name}: {_UNWRITABLE}")
+            for text in strings(body):
+                if why := _unwritable(text):
+                    raise HclOutputError(f"{resource_type}.{name}: {why}")
+
+
+def _unwritable(text: str) -> str | None:
+    if "\r" in text:
+        return "a value has a carriage return, which cdktf's HCL renderer turns into a line break"
+    if "\n" in text:
+        return _UNWRITABLE if any(line.strip() == "EOF" for line in text.split("\n")) else None
+    if "\\" in text:
+        return f"the one-line value {text!r} has a backslash, which cdktf's HCL renderer does not escape"
+    if '"' in text and "${" in text:
+        return f"the one-line value {text!r} has quotes and '${{', which cdktf's HCL renderer does not escape"
+    return None
 
 
 def repair_hcl(text: str) -> str:

@@ -159,23 +159,29 @@ def test_a_multi_line_value_without_a_final_newline_keeps_its_meaning(terraform_
 
 
 @pytest.mark.slow
-def test_a_value_the_renderer_cannot_write_stops_the_hcl_synthesis_with_one_line(tmp_path):
-    """A shell heredoc in a config file has a line 'EOF': cdktf's own heredoc would end there."""
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        # A shell heredoc in a config file: cdktf's own heredoc would end at its 'EOF' line.
+        ("cat <<EOF\nwelcome\nEOF\n", "a multi-line value has a line 'EOF', which cdktf's HCL renderer cannot"),
+        # Written as "a\nb": Terraform would read a newline where the catalog has a backslash.
+        ("a\\nb", "the one-line value 'a\\\\nb' has a backslash, which cdktf's HCL renderer does not escape"),
+    ],
+    ids=["eof-line", "backslash"],
+)
+def test_a_value_the_renderer_cannot_write_stops_the_hcl_synthesis_with_one_line(tmp_path, value, why):
     data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
     config_map = data["services"]["nginx-sites"]["config_maps"]["nginx-sites-config"]
-    config_map["data"] = {"motd.sh": "cat <<EOF\nwelcome\nEOF\n"}
+    config_map["data"] = {"motd.sh": value}
     catalog = tmp_path / "services.yaml"
     catalog.write_text(yaml.safe_dump(data, sort_keys=False))
     env = {**ENV, "CLUSTER_STATE_CATALOG": str(catalog), "CDKTF_OUTDIR": str(tmp_path / "out")}
     env.pop("PG_CONN_STR", None)
 
     hcl = _run([sys.executable, str(PROJECT_ROOT / "main.py")], tmp_path, {**env, "SYNTH_HCL_OUTPUT": "true"})
-    assert (hcl.returncode, hcl.stderr.strip().splitlines()) == (
-        2,
-        [
-            "stack kubernetes, HCL output: kubernetes_config_map.nginx_sites_config: a multi-line value has a line "
-            "'EOF', which cdktf's HCL renderer cannot write unambiguously; use the JSON output"
-        ],
-    )
+    assert hcl.returncode == 2, hcl.stderr
+    (line,) = hcl.stderr.strip().splitlines()
+    assert line.startswith(f"stack kubernetes, HCL output: kubernetes_config_map.nginx_sites_config: {why}"), line
+    assert line.endswith("; use the JSON output"), line
     assert not (tmp_path / "out").exists(), "nothing is written"
     assert _run([sys.executable, str(PROJECT_ROOT / "main.py")], tmp_path, env).returncode == 0
