@@ -18,6 +18,7 @@ import os
 import sys
 from pathlib import Path
 
+from stacks.hcl_output import HclOutputError, hcl_output_requested, repair_stack_files
 from stacks.output import stack_summaries, synthesize_into
 from stacks.runtime import configure_jsii_runtime
 from stacks.usage import HELP
@@ -35,16 +36,26 @@ def main() -> int:
     except CatalogError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
-    from stacks.app import build_app  # imported late: loading the providers costs seconds
-
     outdir = Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
     try:
-        synthesize_into(outdir, lambda scratch: build_app(catalog, outdir=str(scratch)).synth())
+        synthesize_into(outdir, lambda scratch: _synthesize(catalog, scratch))
     except RuntimeError as exc:
         print(_violations(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except HclOutputError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
     print("\n".join(stack_summaries(outdir)))
     return 0
+
+
+def _synthesize(catalog, scratch: Path) -> None:
+    from stacks.app import build_app  # imported late: loading the providers costs seconds
+
+    app = build_app(catalog, outdir=str(scratch))
+    app.synth()
+    if hcl_output_requested():  # `cdktf synth --hcl`: see stacks/hcl_output.py
+        repair_stack_files(app, scratch)
 
 
 def _violations(exc: RuntimeError) -> str:

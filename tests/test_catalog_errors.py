@@ -312,6 +312,23 @@ CASES = [
         "services.web.workloads.web.containers.web.liveness: a probe needs exactly one of http, exec, tcp (got none)",
         AT_CHANGE + 1,
     ),
+    # Kubernetes expands $(VAR) only from variables declared earlier in the same list; anything
+    # else reaches the container as the literal text "$(VAR)".
+    (
+        "env expands a variable declared after it",
+        "              - TZ: Europe/London\n",
+        "              - URL: https://u:$(TOKEN)@db/x\n              - TZ: Europe/London\n",
+        "services.web.workloads.web.containers.web.env[0].URL: $(TOKEN) is not declared before URL;"
+        " move TOKEN above it in the env list",
+        AT_CHANGE,
+    ),
+    (
+        "env expands a variable that is never declared",
+        "              - TOKEN: {secret: TOKEN}\n",
+        "              - TOKEN: {secret: TOKEN}\n              - URL: https://$(HOST)/\n",
+        "services.web.workloads.web.containers.web.env[2].URL: $(HOST) is not declared before URL",
+        AT_CHANGE + 1,
+    ),
 ]
 
 
@@ -348,6 +365,17 @@ def test_a_bad_catalog_is_answered_with_one_line_naming_path_file_and_line(tmp_p
         line += _changed_line(old)
     if line is not None:
         assert error.endswith(f"services.yaml:{line})"), error
+
+
+def test_env_may_expand_variables_declared_earlier_and_escape_the_rest(tmp_path):
+    path = tmp_path / "services.yaml"
+    path.write_text(
+        _mutated(
+            "              - TOKEN: {secret: TOKEN}\n",
+            "              - TOKEN: {secret: TOKEN}\n              - URL: https://u:$(TOKEN)@db/$(TZ)?literal=$$(HOST)\n",
+        )
+    )
+    load_catalog(path)
 
 
 def test_a_gpu_request_on_a_node_without_a_gpu_is_refused(tmp_path):

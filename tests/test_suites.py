@@ -17,7 +17,7 @@ from catalog import CatalogError, load_catalog
 from configs.matrix import PLACEHOLDERS
 from constructs_lib.naming import object_id
 from constructs_lib.terraform_text import unescape
-from tests.configs.ruby_literals import read_gitlab_rb
+from tests.configs.omnibus_stub import read_gitlab_rb
 from tests.conftest import PROJECT_ROOT, resources_of, service_of
 from tests.no_skips import find_program, require
 
@@ -177,7 +177,8 @@ def test_omnibus_settings_come_first_in_the_gitlab_env_and_follow_the_catalog_pa
     gitlab = container(k8s, "gitlab", "gitlab")
     first, *rest = gitlab["env"]
     assert first["name"] == "GITLAB_OMNIBUS_CONFIG"
-    calls, settings = read_gitlab_rb(unescape(first["value"]))
+    pod_env = {params.db_password_env: "password-from-the-secret"}
+    calls, settings = read_gitlab_rb(unescape(first["value"]), env=pod_env)
 
     assert calls == {
         "external_url": f"https://{params.gitlab_hostname}",
@@ -190,7 +191,7 @@ def test_omnibus_settings_come_first_in_the_gitlab_env_and_follow_the_catalog_pa
         params.database.name,
         params.database.user,
     )
-    assert rails["db_password"] == ("ENV", params.db_password_env)
+    assert rails["db_password"] == "password-from-the-secret"
     password = next(e for e in rest if e["name"] == params.db_password_env)
     assert password["value_from"]["secret_key_ref"] == {"name": "gitlab-secrets", "key": "db_password"}
 

@@ -1,10 +1,11 @@
-"""GitLab Omnibus settings: the GITLAB_OMNIBUS_CONFIG text read back with an independent Ruby reader."""
+"""GitLab Omnibus settings: the GITLAB_OMNIBUS_CONFIG text checked and evaluated by Ruby itself
+(`ruby -c`, then omnibus_stub.rb: a small stand-in for Omnibus's configuration objects)."""
 
 from __future__ import annotations
 
 import pytest
 from config_test_helpers import reference_resource
-from ruby_literals import read_gitlab_rb
+from omnibus_stub import check_syntax, read_gitlab_rb
 
 from configs.gitlab import omnibus_config
 from configs.ruby import RubyExpr, SymbolHash, env, ruby_literal
@@ -16,12 +17,14 @@ PARAMETERS = {
     "db_host": "192.168.1.10",
     "db_port": "5433",
 }
+# What the pod's secret env holds when Omnibus reconfigures: gitlab.rb must read it from there.
+DB_PASSWORD = "password-from-the-pod-env"
 BEHIND_PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on"}
 
 
 @pytest.fixture(scope="module")
 def gitlab_rb():
-    return read_gitlab_rb(omnibus_config(**PARAMETERS))
+    return read_gitlab_rb(omnibus_config(**PARAMETERS), env={"GITLAB_DB_PASSWORD": DB_PASSWORD})
 
 
 def test_external_urls_use_https_for_gitlab_and_registry(gitlab_rb):
@@ -77,7 +80,7 @@ def test_database_is_external_postgres_with_the_password_read_from_env(gitlab_rb
         "db_port": 5433,
         "db_database": "gitlabhq_production",
         "db_username": "gitlab",
-        "db_password": ("ENV", "GITLAB_DB_PASSWORD"),
+        "db_password": DB_PASSWORD,
     }
 
 
@@ -130,14 +133,16 @@ def test_parameters_reach_the_settings():
 
 def test_ruby_strings_escape_quotes_and_backslashes():
     tricky = "it's a \\ path"
-    _, settings = read_gitlab_rb(f"x['k'] = {ruby_literal(tricky)}\n")
-    assert settings["x"]["k"] == tricky
+    _, settings = read_gitlab_rb(f"gitlab_rails['k'] = {ruby_literal(tricky)}\n")
+    assert settings["gitlab_rails"]["k"] == tricky
 
 
 def test_ruby_literals_cover_nested_hashes_symbol_hashes_and_env():
     value = {"a": [1, True, None, SymbolHash(b="c")], "d": env("SOME_VAR")}
-    _, settings = read_gitlab_rb(f"x['k'] = {ruby_literal(value)}\n")
-    assert settings["x"]["k"] == {"a": [1, True, None, {":b": "c"}], "d": ("ENV", "SOME_VAR")}
+    _, settings = read_gitlab_rb(
+        f"gitlab_rails['k'] = {ruby_literal(value)}\n", env={"SOME_VAR": "read at reconfigure"}
+    )
+    assert settings["gitlab_rails"]["k"] == {"a": [1, True, None, {":b": "c"}], "d": "read at reconfigure"}
     assert isinstance(env("X"), RubyExpr)
     with pytest.raises(ValueError):
         env("X'] + `id` + ENV['Y")
@@ -174,3 +179,11 @@ def test_settings_equal_the_reference_facts(gitlab_rb):
     assert rails["gitaly_token"] == facts["gitaly"]["gitaly_token"]
     storages = {name: s["gitaly_address"] for name, s in rails["repositories_storages"].items()}
     assert storages == facts["gitaly"]["rails_repositories_storages"]
+
+
+def test_ruby_refuses_what_omnibus_would_refuse():
+    """The two checks can fail: a syntax error for `ruby -c`, a misspelt root for the stub."""
+    broken = check_syntax("gitlab_rails['db_host'] = '192.168.1.10\n")
+    assert broken.returncode != 0 and "unterminated string" in broken.stderr
+    with pytest.raises(AssertionError, match="undefined local variable or method `gitlab_railz'"):
+        read_gitlab_rb("gitlab_railz['db_host'] = 'x'\n")

@@ -1,0 +1,187 @@
+"""`npx cdktf synth --hcl` means what the JSON output means, as Terraform itself reads both.
+
+Both outputs come from the real toolchain (main.py for JSON, the pinned cdktf CLI with `--hcl`,
+which runs main.py and then formats the files). Neither stack can be planned without its
+providers, so each is turned into a provider-free copy (tests/terraform_copy.py: every resource
+a `terraform_data` holding its body verbatim) that Terraform applies; `terraform output -json`
+of the two copies must be identical. `terraform init` on the HCL itself must not warn.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import PROJECT_ROOT
+from tests.terraform_copy import canonical, hcl_copy, json_copy
+
+CDKTF = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"
+STACKS = ["kubernetes", "nomad"]
+ENV = {
+    **os.environ,
+    "CHECKPOINT_DISABLE": "1",
+    "CI": "1",
+    "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    "TF_IN_AUTOMATION": "1",
+}
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env=env or ENV, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory) -> dict[str, Path]:
+    """The JSON and the HCL output of the real catalog, through the operator's commands."""
+    root = tmp_path_factory.mktemp("synth")
+    env = {k: v for k, v in ENV.items() if k not in ("SYNTH_HCL_OUTPUT", "PG_CONN_STR")}
+    app = f"{sys.executable} main.py"
+    json_run = _run([sys.executable, "main.py"], PROJECT_ROOT, {**env, "CDKTF_OUTDIR": str(root / "json")})
+    assert json_run.returncode == 0, json_run.stderr
+    hcl_run = _run([str(CDKTF), "synth", "--hcl", "--app", app, "--output", str(root / "hcl")], PROJECT_ROOT, env)
+    assert hcl_run.returncode == 0, hcl_run.stdout + hcl_run.stderr
+    return {"json": root / "json", "hcl": root / "hcl"}
+
+
+@pytest.fixture(scope="module")
+def terraform_env(tmp_path_factory) -> dict[str, str]:
+    """No CLI config of the machine's, and providers only from an empty local mirror: nothing is
+    fetched, and `init` on a real stack stops at its providers after reading the configuration."""
+    root = tmp_path_factory.mktemp("terraform")
+    (root / "mirror").mkdir()
+    rc = root / "terraform.rc"
+    rc.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path = "{root / "mirror"}"\n  }}\n}}\n')
+    return {**ENV, "TF_CLI_CONFIG_FILE": str(rc)}
+
+
+def _evaluate(directory: Path, env: dict[str, str]) -> tuple[dict[str, Any], str]:
+    """Applies a provider-free copy; its outputs as Terraform evaluated them, and what it printed."""
+    log = ""
+    for args in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
+        result = _run(["terraform", *args], directory, env)
+        log += result.stdout + result.stderr
+        assert result.returncode == 0, f"terraform {args[0]} in {directory}:\n{log[-4000:]}"
+    shown = _run(["terraform", "output", "-json"], directory, env)
+    assert shown.returncode == 0, shown.stderr
+    return canonical({name: o["value"] for name, o in json.loads(shown.stdout).items()}), log
+
+
+def _differences(a: Any, b: Any, path: str = "") -> list[str]:
+    if type(a) is not type(b):
+        return [f"{path}: {a!r:.80} != {b!r:.80}"]
+    if isinstance(a, dict):
+        keys = sorted(set(a) | set(b))
+        return [d for k in keys for d in _differences(a.get(k, "<missing>"), b.get(k, "<missing>"), f"{path}/{k}")]
+    if isinstance(a, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in _differences(x, y, f"{path}/{i}")]
+    if a != b:
+        tail = max(0, min(len(str(a)), len(str(b))) - 40)
+        return [f"{path}: …{str(a)[tail:]!r} != …{str(b)[tail:]!r}"]
+    return []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stack", STACKS)
+def test_terraform_evaluates_the_hcl_output_to_the_json_outputs_values(outputs, terraform_env, tmp_path, stack):
+    (tmp_path / "json").mkdir()
+    (tmp_path / "hcl").mkdir()
+    config = json.loads((outputs["json"] / "stacks" / stack / "cdk.tf.json").read_text())
+    (tmp_path / "json" / "main.tf.json").write_text(json.dumps(json_copy(config), indent=1))
+    (tmp_path / "hcl" / "main.tf").write_text(hcl_copy((outputs["hcl"] / "stacks" / stack / "cdk.tf").read_text()))
+
+    from_json, _ = _evaluate(tmp_path / "json", terraform_env)
+    from_hcl, hcl_log = _evaluate(tmp_path / "hcl", terraform_env)
+
+    assert sum(len(v) for v in config["resource"].values()) == sum(1 for name in from_hcl if "__" in name)
+    differences = _differences(from_json, from_hcl)
+    assert not differences, f"{len(differences)} values differ (JSON != HCL):\n" + "\n".join(differences[:20])
+    assert "Warning" not in hcl_log, hcl_log
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stack", STACKS)
+def test_terraform_init_reads_the_hcl_output_without_a_warning(outputs, terraform_env, tmp_path, stack):
+    (tmp_path / "cdk.tf").write_text((outputs["hcl"] / "stacks" / stack / "cdk.tf").read_text())
+    result = _run(["terraform", "init", "-backend=false", "-input=false", "-no-color"], tmp_path, terraform_env)
+    log = result.stdout + result.stderr
+    # The providers cannot be had here: init reads (and warns about) the whole configuration first.
+    assert "Failed to query available provider packages" in log, log
+    assert "Warning" not in log, log
+
+
+EDGE_APP = """
+import os, sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from cdktf import App, TerraformStack
+from constructs_lib.kubectl import KubectlManifest, KubectlProvider
+from stacks.hcl_output import hcl_output_requested, repair_stack_files
+
+app = App(outdir=sys.argv[1])
+stack = TerraformStack(app, "edge")
+KubectlProvider(stack, "kubectl")
+first = KubectlManifest(stack, "first", yaml_body="ends: with a newline\\n")
+KubectlManifest(stack, "second", yaml_body={body!r}, depends_on=[first])
+app.synth()
+if hcl_output_requested():
+    repair_stack_files(app, Path(sys.argv[1]))
+"""
+# No trailing newline (so no heredoc can hold it), quotes, backslashes, tabs, and escaped
+# template sequences that must stay literal.
+EDGE_BODY = 'say: "hi" \\\\ C:\\\\path\\tnext\nrun: echo $${HOME} %%{x}\nlast line'
+
+
+@pytest.mark.slow
+def test_a_multi_line_value_without_a_final_newline_keeps_its_meaning(terraform_env, tmp_path):
+    (tmp_path / "app.py").write_text(EDGE_APP.format(root=str(PROJECT_ROOT), body=EDGE_BODY))
+    copies = {}
+    for kind, hcl in (("json", "false"), ("hcl", "true")):
+        run = _run([sys.executable, "app.py", str(tmp_path / kind)], tmp_path, {**ENV, "SYNTH_HCL_OUTPUT": hcl})
+        assert run.returncode == 0, run.stderr
+        out = tmp_path / kind / "stacks" / "edge"
+        copy = tmp_path / f"{kind}-copy"
+        copy.mkdir()
+        if kind == "json":
+            (copy / "main.tf.json").write_text(json.dumps(json_copy(json.loads((out / "cdk.tf.json").read_text()))))
+        else:
+            (copy / "main.tf").write_text(hcl_copy((out / "cdk.tf").read_text()))
+        copies[kind], log = _evaluate(copy, terraform_env)
+        assert "Warning" not in log, log
+    assert copies["hcl"] == copies["json"]
+    assert copies["hcl"]["kubectl_manifest__second"]["yaml_body"] == EDGE_BODY.replace("$${", "${").replace("%%{", "%{")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        # A shell heredoc in a config file: cdktf's own heredoc would end at its 'EOF' line.
+        ("cat <<EOF\nwelcome\nEOF\n", "a multi-line value has a line 'EOF', which cdktf's HCL renderer cannot"),
+        # Written as "a\nb": Terraform would read a newline where the catalog has a backslash.
+        ("a\\nb", "the one-line value 'a\\\\nb' has a backslash, which cdktf's HCL renderer does not escape"),
+    ],
+    ids=["eof-line", "backslash"],
+)
+def test_a_value_the_renderer_cannot_write_stops_the_hcl_synthesis_with_one_line(tmp_path, value, why):
+    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    config_map = data["services"]["nginx-sites"]["config_maps"]["nginx-sites-config"]
+    config_map["data"] = {"motd.sh": value}
+    catalog = tmp_path / "services.yaml"
+    catalog.write_text(yaml.safe_dump(data, sort_keys=False))
+    env = {**ENV, "CLUSTER_STATE_CATALOG": str(catalog), "CDKTF_OUTDIR": str(tmp_path / "out")}
+    env.pop("PG_CONN_STR", None)
+
+    hcl = _run([sys.executable, str(PROJECT_ROOT / "main.py")], tmp_path, {**env, "SYNTH_HCL_OUTPUT": "true"})
+    assert hcl.returncode == 2, hcl.stderr
+    (line,) = hcl.stderr.strip().splitlines()
+    assert line.startswith(f"stack kubernetes, HCL output: kubernetes_config_map.nginx_sites_config: {why}"), line
+    assert line.endswith("; use the JSON output"), line
+    assert not (tmp_path / "out").exists(), "nothing is written"
+    assert _run([sys.executable, str(PROJECT_ROOT / "main.py")], tmp_path, env).returncode == 0
