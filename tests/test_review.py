@@ -158,7 +158,7 @@ def test_the_base_is_synthesized_once_and_nothing_else_in_the_cache_is_touched(s
     assert list((repo / ".cache/review/worktrees").iterdir()) == []  # the worktree it added is gone
     assert _git(repo, "worktree", "list").count("\n") == 0
     # the base checkout never touched the working tree: only the test's own edits show
-    assert set(_git(repo, "status", "--porcelain").splitlines()) <= {"M services.yaml", "?? report.md"}
+    assert {line.strip() for line in _git(repo, "status", "--porcelain").splitlines()} <= {"M services.yaml", "?? report.md"}
 
 
 def test_a_bad_catalog_is_one_located_line_and_exit_2(scratch, tmp_path):
