@@ -69,5 +69,12 @@ graph: setup
 bench: setup
 	$(RUN) python bench/synth.py
 
+## diff: the rendered change, against the merge base with the default branch or BASE=<ref>;
+## exit 1 on an unacknowledged data loss. The Markdown report is also written to $(REPORT).
+REPORT ?= .cache/review/report.md
+.PHONY: diff
+diff: setup
+	$(RUN) python -m review $(if $(BASE),--base '$(BASE)') --report '$(REPORT)'
+
 clean:
 	rm -rf cdktf.out
