@@ -62,7 +62,8 @@ def main() -> int:
     synth = statistics.median(times["synth"])
     for name, values in times.items():
         median = statistics.median(values)
-        print(f"{name:20} median {median:5.1f}s  ({median / synth:.2f}x synth)  runs: {', '.join(f'{v:.1f}' for v in values)}")
+        runs = ", ".join(f"{v:.1f}" for v in values)
+        print(f"{name:20} median {median:5.1f}s  ({median / synth:.2f}x synth)  runs: {runs}")
     ratio = statistics.median(times["diff (cached base)"]) / synth
     print(f"cached diff / synth = {ratio:.2f} (limit {LIMIT})")
     return 0 if ratio <= LIMIT else 1

@@ -57,7 +57,12 @@ def resolve_base(root: Path, ref: str | None) -> str:
 
 
 def _exists(root: Path, ref: str) -> bool:
-    return subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=root, capture_output=True).returncode == 0
+    return (
+        subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=root, capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 @dataclass
@@ -77,7 +82,9 @@ class Synthesis:
         finally:
             if self.cleanup:
                 repository, worktree = self.cleanup
-                subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=repository, capture_output=True)
+                subprocess.run(
+                    ["git", "worktree", "remove", "--force", str(worktree)], cwd=repository, capture_output=True
+                )
         if self.process.returncode != 0:
             raise ReviewError(f"{self.label} does not synthesize:\n{stderr.strip()}")
         (self.out / _COMPLETE).write_text("")

@@ -49,7 +49,7 @@ class DataLoss:
         return (
             f"{stack}/{address} ({item.label}, service {item.service}): {self.change.action} of an object that "
             f"holds data: {self.why}. If intended, acknowledge it in services.yaml:\n"
-            f"  acknowledgments:\n    - {{address: {address}, reason: \"<why losing this data is fine>\"}}"
+            f'  acknowledgments:\n    - {{address: {address}, reason: "<why losing this data is fine>"}}'
         )
 
 
@@ -119,7 +119,9 @@ def holds_data(item: Item, still_mounted: set[tuple[str, str]] = frozenset()) ->
         claims = _get(item.attributes, "spec.volume_claim_template")
         if claims:
             names = sorted({str(_get(c, "metadata.name")) for c in _as_list(claims)})
-            reasons.append(f"its volume claim templates ({', '.join(names)}) are the PersistentVolumeClaims of its pods")
+            reasons.append(
+                f"its volume claim templates ({', '.join(names)}) are the PersistentVolumeClaims of its pods"
+            )
     if rtype == "kubernetes_persistent_volume_claim":
         reasons.append("a PersistentVolumeClaim is the volume itself")
     if rtype.startswith("nomad_csi_volume"):

@@ -56,7 +56,9 @@ def _masked(value: Any, flagged: dict[str, set[int | None]], where: str, secret:
     if isinstance(value, dict):
         secret_object = value.get("kind") in _SECRET_KINDS and not where
         return {
-            k: _masked(v, flagged, f"{where}.{k}" if where else k, secret or (secret_object and k in ("data", "stringData")))
+            k: _masked(
+                v, flagged, f"{where}.{k}" if where else k, secret or (secret_object and k in ("data", "stringData"))
+            )
             for k, v in value.items()
         }
     if isinstance(value, list):
@@ -114,5 +116,3 @@ def _json_lines(body: Any) -> tuple[str, list[str | None], list[tuple[str, str]]
 
     emit(body, "", "", "")
     return "\n".join(lines) + "\n", paths, multiline
-
-

@@ -52,7 +52,14 @@ def load_items(out_dir: Path) -> dict[tuple[str, str], Item]:
         for rtype, group in resources.items():
             for name, raw in group.items():
                 attributes = {k: v for k, v in raw.items() if k != "//"}
-                item = Item(stack, _service(raw, stack), rtype, name, attributes, _body(stack, rtype, name, attributes, resources))
+                item = Item(
+                    stack,
+                    _service(raw, stack),
+                    rtype,
+                    name,
+                    attributes,
+                    _body(stack, rtype, name, attributes, resources),
+                )
                 items[item.key] = item
     return items
 

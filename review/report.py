@@ -66,10 +66,10 @@ def render(verdict: Verdict, shown: list[Shown], base_label: str, head_label: st
 
     out += ["| stack | service | added | changed | removed | replaced |", "|---|---|---:|---:|---:|---:|"]
     for (stack, service), items in sorted(groups.items()):
-        count = lambda *actions: sum(1 for s in items if s.change.action in actions)  # noqa: E731
+        actions = [s.change.action for s in items]
         out.append(
-            f"| {stack} | {service} | {count(ADDED)} | {count(IN_PLACE, REPLACEMENT)} | {count(DESTROY)} "
-            f"| {count(REPLACEMENT)} |"
+            f"| {stack} | {service} | {actions.count(ADDED)} | {actions.count(IN_PLACE) + actions.count(REPLACEMENT)} "
+            f"| {actions.count(DESTROY)} | {actions.count(REPLACEMENT)} |"
         )
     out.append("")
 
@@ -80,7 +80,9 @@ def render(verdict: Verdict, shown: list[Shown], base_label: str, head_label: st
                 out += [f"- **BLOCKED**: {loss.message().splitlines()[0]}", ""]
                 out += ["  ```yaml", *("  " + line for line in loss.message().splitlines()[1:]), "  ```", ""]
             else:
-                out.append(f"- acknowledged: `{loss.change.key[0]}/{loss.change.key[1]}` ({loss.why}): {loss.acknowledged}")
+                out.append(
+                    f"- acknowledged: `{loss.change.key[0]}/{loss.change.key[1]}` ({loss.why}): {loss.acknowledged}"
+                )
         out.append("")
 
     bumps = [(s, move) for s in shown if s.moves for move in s.moves]

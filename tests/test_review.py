@@ -46,7 +46,11 @@ def _review(repo: Path, base: str) -> Run:
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CHECKPOINT_DISABLE": "1"}
     done = subprocess.run(
         [sys.executable, "-m", "review", "--root", str(repo), "--base", base, "--report", str(repo / "report.md")],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     return Run(done.returncode, done.stdout, done.stderr)
 
@@ -67,11 +71,18 @@ def scratch(tmp_path_factory) -> dict:
             (repo / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, repo / name)
     catalog = repo / "services.yaml"
-    _edit(catalog, "              - {volume: data, path: /app/config/db, sub_path: db}\n",
-          "              - {volume: data, path: /app/config/db, sub_path: db}\n              - {volume: state, path: /state}\n")
-    _edit(catalog, "          data: {empty_dir: {size_limit: 500Mi}}\n          config: {glusterfs: config}\n",
-          "          data: {empty_dir: {size_limit: 500Mi}}\n          config: {glusterfs: config}\n"
-          "        volume_claim_templates:\n          state: {storage: 1Gi}\n")
+    _edit(
+        catalog,
+        "              - {volume: data, path: /app/config/db, sub_path: db}\n",
+        "              - {volume: data, path: /app/config/db, sub_path: db}\n"
+        "              - {volume: state, path: /state}\n",
+    )
+    _edit(
+        catalog,
+        "          data: {empty_dir: {size_limit: 500Mi}}\n          config: {glusterfs: config}\n",
+        "          data: {empty_dir: {size_limit: 500Mi}}\n          config: {glusterfs: config}\n"
+        "        volume_claim_templates:\n          state: {storage: 1Gi}\n",
+    )
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "base")
@@ -85,10 +96,17 @@ def scratch(tmp_path_factory) -> dict:
     text = catalog.read_text()
     start, end = text.index("\n  media-centre:\n"), text.index("\n  matrix:\n")
     catalog.write_text(text[:start] + text[end:])
-    _edit(catalog, '              - PORT: "80"\n', f'              - PORT: "80"\n              - API_TOKEN: {SECRET_VALUE}\n')
-    _edit(catalog, "        allow_from: [{app: whoami}]\n        ports: [80]\n",
-          "        allow_from: [{app: whoami}]\n        ports: [80]\n    waivers:\n"
-          "      - {rule: no-literal-secrets, reason: a test of the report's masking}\n")
+    _edit(
+        catalog,
+        '              - PORT: "80"\n',
+        f'              - PORT: "80"\n              - API_TOKEN: {SECRET_VALUE}\n',
+    )
+    _edit(
+        catalog,
+        "        allow_from: [{app: whoami}]\n        ports: [80]\n",
+        "        allow_from: [{app: whoami}]\n        ports: [80]\n    waivers:\n"
+        "      - {rule: no-literal-secrets, reason: a test of the report's masking}\n",
+    )
     _git(repo, "commit", "-qam", "change")
     changed = _review(repo, base)
     again = _review(repo, base)
@@ -158,7 +176,10 @@ def test_the_base_is_synthesized_once_and_nothing_else_in_the_cache_is_touched(s
     assert list((repo / ".cache/review/worktrees").iterdir()) == []  # the worktree it added is gone
     assert _git(repo, "worktree", "list").count("\n") == 0
     # the base checkout never touched the working tree: only the test's own edits show
-    assert {line.strip() for line in _git(repo, "status", "--porcelain").splitlines()} <= {"M services.yaml", "?? report.md"}
+    assert {line.strip() for line in _git(repo, "status", "--porcelain").splitlines()} <= {
+        "M services.yaml",
+        "?? report.md",
+    }
 
 
 def test_a_bad_catalog_is_one_located_line_and_exit_2(scratch, tmp_path):

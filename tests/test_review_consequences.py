@@ -35,7 +35,9 @@ def _action(old: Item, new: Item) -> str:
 
 
 KUBERNETES_CASES = [
-    (rtype, rule) for rtype in [*forcenew.KUBERNETES, "kubernetes_config_map"] for rule in forcenew.kubernetes_rules(rtype)
+    (rtype, rule)
+    for rtype in [*forcenew.KUBERNETES, "kubernetes_config_map"]
+    for rule in forcenew.kubernetes_rules(rtype)
 ]
 
 
@@ -52,7 +54,9 @@ def test_each_kubernetes_force_new_attribute_replaces(rtype, rule):
 
 
 def test_the_v1_spelling_of_a_type_has_the_same_rules():
-    assert forcenew.kubernetes_rules("kubernetes_stateful_set_v1") == forcenew.kubernetes_rules("kubernetes_stateful_set")
+    assert forcenew.kubernetes_rules("kubernetes_stateful_set_v1") == forcenew.kubernetes_rules(
+        "kubernetes_stateful_set"
+    )
 
 
 def test_a_one_item_block_as_object_or_list_is_the_same_value():

@@ -24,7 +24,8 @@ def _env(gitlab: FakeGitLab, **extra: str) -> dict[str, str]:
 def test_the_note_is_posted_once_then_updated_and_other_notes_are_left_alone():
     with FakeGitLab() as gitlab:
         gitlab.notes[("group%2Fcluster-state", "7")] = [{"id": 1, "body": "LGTM"}] + [
-            {"id": 2 + i, "body": f"comment {i}"} for i in range(120)  # a second page of notes
+            {"id": 2 + i, "body": f"comment {i}"}
+            for i in range(120)  # a second page of notes
         ]
         assert publish("## Rendered diff: first push", _env(gitlab)) == "posted note 1001"
         assert publish("## Rendered diff: second push", _env(gitlab)) == "updated note 1001"
@@ -49,7 +50,11 @@ def test_a_refused_token_fails_the_command_with_one_line(tmp_path):
     with FakeGitLab() as gitlab:
         env = _env(gitlab, REVIEW_NOTE_TOKEN="wrong")
         done = subprocess.run(
-            [sys.executable, "-m", "review.note", str(report)], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+            [sys.executable, "-m", "review.note", str(report)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
         )
     assert done.returncode == 1
     assert done.stderr.strip().endswith("HTTP 401 Unauthorized") and "Traceback" not in done.stderr
