@@ -22,6 +22,9 @@ _JOB_ID = re.compile(r'^\s*job\s+"([^"]+)"', re.MULTILINE)
 _JOB_NAMESPACE = re.compile(r'^\s*namespace\s*=\s*"([^"]+)"', re.MULTILINE)
 _GLUSTERFS = re.compile(r"/glusterfs_[\w-]+")
 LITESTREAM_IMAGE = "litestream/litestream"
+# In a jobspec: a Docker bind of a GlusterFS directory, and a CSI volume the job claims.
+_JOBSPEC_GLUSTERFS = re.compile(r'"(/[^":]*/glusterfs_[\w-]+)[^"]*:[^"]*"')
+_JOBSPEC_CSI = re.compile(r'volume\s+"[^"]+"\s*\{[^}]*?type\s*=\s*"csi"[^}]*?source\s*=\s*"([^"]+)"', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -129,13 +132,20 @@ def holds_data(item: Item, still_mounted: set[tuple[str, str]] = frozenset()) ->
     for kind, where in sorted(mount for mount in storage_mounts(item) if mount not in still_mounted):
         if kind == "glusterfs":
             reasons.append(f"it is the last workload mounting the GlusterFS directory {where}")
+        elif kind == "csi":
+            reasons.append(f"it is the last job claiming the CSI volume {where}")
         else:
             reasons.append(f"its litestream sidecar replicates {where}, and no workload will after this change")
     return "; ".join(reasons) or None
 
 
 def storage_mounts(item: Item) -> set[tuple[str, str]]:
-    """The lasting storage a workload mounts: GlusterFS directories and litestream-replicated databases."""
+    """The lasting storage a workload mounts: GlusterFS directories, litestream-replicated
+    databases and (Nomad) CSI volumes."""
+    if item.rtype == "nomad_job":
+        jobspec = str(item.attributes.get("jobspec", ""))
+        found = {("glusterfs", path) for path in _JOBSPEC_GLUSTERFS.findall(jobspec)}
+        return found | {("csi", source) for source in _JOBSPEC_CSI.findall(jobspec)}
     pod = _pod_spec(item.body)
     if not pod:
         return set()

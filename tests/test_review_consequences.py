@@ -152,3 +152,16 @@ def test_image_moves():
 def test_the_replacements_the_cluster_depends_on_are_listed(rtype, path):
     """The entries a missing row would silently turn into an "in-place" verdict."""
     assert path in {rule.path for rule in forcenew.kubernetes_rules(rtype)}
+
+
+def test_a_nomad_job_holds_the_glusterfs_directories_and_csi_volumes_it_mounts():
+    spec = (
+        'job "db" {\n  group "g" {\n    volume "data" {\n      type   = "csi"\n      source = "postgres-data"\n    }\n'
+        '    task "t" {\n      config {\n        volumes = ["/storage/v/glusterfs_db_config:/etc/db"]\n      }\n    }\n'
+        "  }\n}\n"
+    )
+    job = _item("nomad_job", {"jobspec": spec}, {"jobspec": spec}, stack="nomad")
+    why = holds_data(job)
+    assert "GlusterFS directory /storage/v/glusterfs_db_config" in why
+    assert "CSI volume postgres-data" in why
+    assert holds_data(_item("nomad_job", {"jobspec": 'job "x" {}\n'}, stack="nomad")) is None
