@@ -10,6 +10,17 @@ import re
 from typing import Any
 
 _JOBSPEC_IMAGE = re.compile(r'(\bimage\s*=\s*")([^"]+)(")')
+_JOBSPEC_VARIABLE = re.compile(r"\$\{var\.([A-Za-z_][\w-]*)\}")
+
+
+def _resolved(body: Any) -> Any:
+    """A Nomad job with its HCL2 variables filled in: ``elastic_version`` moving both Elastic
+    images is an image bump; the same variable used anywhere else makes it more than one."""
+    if not (isinstance(body, dict) and isinstance(body.get("jobspec"), str) and body.get("variables")):
+        return body
+    values = {str(k): str(v) for k, v in body["variables"].items()}
+    jobspec = _JOBSPEC_VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), body["jobspec"])
+    return {k: v for k, v in {**body, "jobspec": jobspec}.items() if k != "variables"}
 
 
 def split(image: str) -> tuple[str, str]:
@@ -56,6 +67,7 @@ def _untagged(body: Any, key: str | None = None) -> Any:
 
 def image_moves(old: Any, new: Any) -> list[tuple[str, str, str]] | None:
     """``[(repo, old tag, new tag)]`` if the two objects differ only in image tags, else None."""
+    old, new = _resolved(old), _resolved(new)
     if old == new or _untagged(old) != _untagged(new):
         return None
     moves = []

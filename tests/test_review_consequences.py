@@ -165,3 +165,11 @@ def test_a_nomad_job_holds_the_glusterfs_directories_and_csi_volumes_it_mounts()
     assert "GlusterFS directory /storage/v/glusterfs_db_config" in why
     assert "CSI volume postgres-data" in why
     assert holds_data(_item("nomad_job", {"jobspec": 'job "x" {}\n'}, stack="nomad")) is None
+
+
+def test_a_nomad_version_variable_that_only_moves_images_is_an_image_bump():
+    spec = 'task "es" {\n  config { image = "docker.elastic.co/es:${var.v}" }\n}\n'
+    old, new = {"jobspec": spec, "variables": {"v": "9.2.3"}}, {"jobspec": spec, "variables": {"v": "9.2.4"}}
+    assert image_moves(old, new) == [("docker.elastic.co/es", "9.2.3", "9.2.4")]
+    elsewhere = spec + 'meta { version = "${var.v}" }\n'
+    assert image_moves({**old, "jobspec": elsewhere}, {**new, "jobspec": elsewhere}) is None
