@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         args.report.write_text(text + "\n")
     for loss in verdict.blocking:
         print(f"make diff: {loss.message()}", file=sys.stderr)
+    used = {key for loss in verdict.data_loss for key in (loss.change.key[1], "/".join(loss.change.key))}
+    for address in sorted(set(acknowledgments) - used):
+        print(f"make diff: note: the acknowledgment of {address} matches no data loss of this change", file=sys.stderr)
     seconds = time.perf_counter() - started
     print(f"make diff: {len(changes)} changed resource(s) against {commit[:12]} in {seconds:.1f}s", file=sys.stderr)
     return EXIT_DATA_LOSS if verdict.blocking else 0

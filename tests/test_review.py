@@ -117,6 +117,7 @@ def scratch(tmp_path_factory) -> dict:
             "  - {address: kubernetes_stateful_set.overseerr, reason: the state claim holds only a cache}\n"
             "  - {address: kubernetes/kubernetes_stateful_set.plex, reason: Plex moves to the Nomad cluster}\n"
             "  - {address: kubernetes_deployment.jellyfin, reason: Jellyfin is retired with Plex}\n"
+            "  - {address: kubernetes_deployment.tautulli, reason: Tautulli is retired with Plex}\n"
         )
     acknowledged = _review(repo, base)
     return {"repo": repo, "base": base, "changed": changed, "again": again, "acknowledged": acknowledged}
@@ -145,6 +146,9 @@ def test_a_volume_claim_template_change_is_a_replacement_that_blocks_until_ackno
     acknowledged = scratch["acknowledged"]
     assert acknowledged.returncode == 0, acknowledged.stderr
     assert "acknowledged: `kubernetes/kubernetes_stateful_set.overseerr`" in acknowledged.stdout
+    # Tautulli's config is not on GlusterFS: its acknowledgment is not needed, and the output says so
+    assert "the acknowledgment of kubernetes_deployment.tautulli matches no data loss" in acknowledged.stderr
+    assert acknowledged.stderr.count("matches no data loss") == 1
 
 
 def test_a_removed_stateful_service_is_a_destroy_that_blocks(scratch):

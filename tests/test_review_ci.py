@@ -8,7 +8,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 import yaml
 
 from review.note import MARKER
@@ -39,8 +38,9 @@ def test_the_diff_job_runs_on_merge_requests_only_and_needs_no_credentials(tmp_p
     assert job["script"][0] == "unset PG_CONN_STR K3S_KUBECONFIG NOMAD_TOKEN"  # not even by accident
 
 
-@pytest.mark.skipif(not GITLAB_CI_LOCAL.exists(), reason="gitlab-ci-local is not installed (npm ci)")
 def test_the_diff_job_blocks_an_unacknowledged_data_loss_and_posts_one_note(tmp_path: Path) -> None:
+    assert GITLAB_CI_LOCAL.exists(), "gitlab-ci-local is not installed: `npm ci` (devDependency gitlab-ci-local)"
+    assert shutil.which("rsync"), "gitlab-ci-local copies the repository with rsync: install rsync"
     clone = tmp_path / "clone"
     for name in _project_files():
         (clone / name).parent.mkdir(parents=True, exist_ok=True)
