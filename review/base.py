@@ -18,6 +18,10 @@ from pathlib import Path
 
 CACHE = Path(".cache") / "review"
 _COMPLETE = ".complete"  # written after a successful synthesis: a half-written folder is never used
+# Settings that change what is synthesized besides the commit (backend, adoption, provider
+# configuration, another catalog): both sides are synthesized without them, so that the output
+# depends on the commit alone (what the cache is keyed by) and no credential is read.
+_UNSET = ("PG_CONN_STR", "CLUSTER_STATE_ADOPT", "CLUSTER_STATE_CATALOG", "K8S_CONFIG_PATH", "K8S_CONTEXT", "NOMAD_ADDR")
 
 
 class ReviewError(Exception):
@@ -114,7 +118,8 @@ def start_head(root: Path, cache: Path) -> Synthesis:
 def _synthesize(checkout: Path, out: Path) -> subprocess.Popen[str]:
     out.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "CDKTF_OUTDIR": str(out.resolve()), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
-    env.pop("CLUSTER_STATE_CATALOG", None)
+    for name in _UNSET:
+        env.pop(name, None)
     return subprocess.Popen(
         [sys.executable, "main.py"], cwd=checkout, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
