@@ -19,7 +19,7 @@ NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 # package=program: what the tests run for real that no Python or npm package provides.
 SYSTEM_PACKAGES := nginx-light=nginx rsync=rsync graphviz=dot ruby=ruby jq=jq git=git
 
-.PHONY: help setup setup-dev system-packages synth test lint render validate audit graph bench clean
+.PHONY: help setup setup-dev system-packages synth test lint render validate audit graph bench diff clean
 
 ## help: this list, and the environment variables main.py reads
 help:
@@ -125,6 +125,12 @@ graph: setup-dev
 ## bench: synthesis time and memory against the floor (by hand, not in the tests)
 bench: setup
 	$(PYTHON) bench/synth.py
+
+## diff: the rendered change, against the merge base with the default branch or BASE=<ref>;
+## exit 1 on an unacknowledged data loss. The Markdown report is also written to $(REPORT).
+REPORT ?= .cache/review/report.md
+diff: setup
+	$(PYTHON) -m review $(if $(BASE),--base '$(BASE)') --report '$(REPORT)'
 
 ## clean: remove what synth and render wrote; state and Terraform's files in cdktf.out stay
 clean:

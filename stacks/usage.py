@@ -18,6 +18,8 @@ make targets (each sets up what it needs first):
   make validate   strict schema validation of every object, and a credential scan
   make audit      checkov's Kubernetes checks on the rendered manifests (a report)
   make graph      docs/catalog.svg, the catalog as a diagram
+  make diff       the rendered change against the default branch (or BASE=<ref>), with its
+                  consequences; exit 1 on an unacknowledged data loss
   make bench      synthesis time and memory against the floor
   make clean      remove what synth and render wrote (keeps state and Terraform's files)
   make setup      install what synthesis needs (.venv, node_modules)

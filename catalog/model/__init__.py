@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from catalog.model.acknowledgments import Acknowledgment
 from catalog.model.base import Model, Name
 from catalog.model.cluster import Cluster, Node
 from catalog.model.nomad import Nomad, NomadJob
@@ -14,6 +15,7 @@ class Catalog(Model):
     cluster: Cluster
     services: dict[Name, Service] = {}
     nomad: Nomad = Nomad()
+    acknowledgments: list[Acknowledgment] = []  # data loss consented to (review/, `make diff`)
 
 
-__all__ = ["Catalog", "Cluster", "Node", "Nomad", "NomadJob", "Service"]
+__all__ = ["Acknowledgment", "Catalog", "Cluster", "Node", "Nomad", "NomadJob", "Service"]

@@ -1,0 +1,202 @@
+"""`make diff` (review/) on real changes of the catalog, in a scratch git repository.
+
+One scratch repository holds three commits: a base (overseerr with a volume claim template), a
+change that bumps an image, edits a config line, grows the claim template, removes a stateful
+service and adds a secret-bearing value, and the same change with the data loss acknowledged.
+Synthesis is the slow part, so the whole file runs the review three times: base and change
+(both synthesized, in parallel), change again (base from the cache), acknowledged change.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+SECRET_VALUE = "9f8e7d6c5b4a39281706f5e4d3c2b1a0ffee"  # high-entropy: detect-secrets flags it
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, f"{path.name}: expected exactly one {old!r}"
+    path.write_text(text.replace(old, new))
+
+
+def _review(repo: Path, base: str) -> Run:
+    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CHECKPOINT_DISABLE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "review", "--root", str(repo), "--base", base, "--report", str(repo / "report.md")],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def _section(report: str, heading: str) -> str:
+    start = report.index(heading)
+    end = report.find("\n### ", start + 1)
+    return report[start : end if end != -1 else None]
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> dict:
+    repo = tmp_path_factory.mktemp("review") / "repo"
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    for name in filter(None, tracked.stdout.split("\0")):
+        source = PROJECT_ROOT / name
+        if source.is_file() and not name.startswith("tests/"):
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, repo / name)
+    catalog = repo / "services.yaml"
+    _edit(
+        catalog,
+        "              - {volume: data, path: /app/config/db, sub_path: db}\n",
+        "              - {volume: data, path: /app/config/db, sub_path: db}\n"
+        "              - {volume: state, path: /state}\n",
+    )
+    _edit(
+        catalog,
+        "          data: {empty_dir: {size_limit: 500Mi}}\n          config: {glusterfs: config}\n",
+        "          data: {empty_dir: {size_limit: 500Mi}}\n          config: {glusterfs: config}\n"
+        "        volume_claim_templates:\n          state: {storage: 1Gi}\n",
+    )
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "base")
+    base = _git(repo, "rev-parse", "HEAD")
+    (repo / ".cache" / "review").mkdir(parents=True)
+    (repo / ".cache" / "review" / "keep.txt").write_text("not made by make diff")
+
+    _edit(catalog, "image: traefik/whoami:v1.10", "image: traefik/whoami:v1.11")
+    _edit(repo / "files/nginx-sites/nginx.conf", "worker_connections 1024;", "worker_connections 2048;")
+    _edit(catalog, "          state: {storage: 1Gi}\n", "          state: {storage: 2Gi}\n")
+    text = catalog.read_text()
+    start, end = text.index("\n  media-centre:\n"), text.index("\n  matrix:\n")
+    catalog.write_text(text[:start] + text[end:])
+    _edit(
+        catalog,
+        '              - PORT: "80"\n',
+        f'              - PORT: "80"\n              - API_TOKEN: {SECRET_VALUE}\n',
+    )
+    _edit(
+        catalog,
+        "        allow_from: [{app: whoami}]\n        ports: [80]\n",
+        "        allow_from: [{app: whoami}]\n        ports: [80]\n    waivers:\n"
+        "      - {rule: no-literal-secrets, reason: a test of the report's masking}\n",
+    )
+    _git(repo, "commit", "-qam", "change")
+    changed = _review(repo, base)
+    again = _review(repo, base)
+
+    with catalog.open("a") as f:
+        f.write(
+            "\nacknowledgments:\n"
+            "  - {address: kubernetes_stateful_set.overseerr, reason: the state claim holds only a cache}\n"
+            "  - {address: kubernetes/kubernetes_stateful_set.plex, reason: Plex moves to the Nomad cluster}\n"
+            "  - {address: kubernetes_deployment.jellyfin, reason: Jellyfin is retired with Plex}\n"
+            "  - {address: kubernetes_deployment.tautulli, reason: Tautulli is retired with Plex}\n"
+        )
+    acknowledged = _review(repo, base)
+    return {"repo": repo, "base": base, "changed": changed, "again": again, "acknowledged": acknowledged}
+
+
+def test_an_image_bump_is_one_summary_line(scratch):
+    report = scratch["changed"].stdout
+    assert "- whoami: traefik/whoami v1.10 -> v1.11" in _section(report, "### Image bumps")
+    assert "### kubernetes / whoami" not in report  # no YAML diff for an image-only change
+
+
+def test_a_config_edit_reads_as_the_changed_line(scratch):
+    section = _section(scratch["changed"].stdout, "### kubernetes / nginx-sites")
+    assert "-        worker_connections 1024;\n+        worker_connections 2048;" in section
+
+
+def test_a_volume_claim_template_change_is_a_replacement_that_blocks_until_acknowledged(scratch):
+    changed = scratch["changed"]
+    assert changed.returncode == 1, changed.stderr
+    assert "`kubernetes_stateful_set.overseerr`: replacement (forced by spec.volume_claim_template)" in changed.stdout
+    assert (
+        "kubernetes/kubernetes_stateful_set.overseerr (StatefulSet default/overseerr, service overseerr): replacement "
+        "of an object that holds data: its volume claim templates (state)" in changed.stderr
+    )
+    assert "acknowledgments:" in changed.stderr and "address: kubernetes_stateful_set.overseerr" in changed.stderr
+    acknowledged = scratch["acknowledged"]
+    assert acknowledged.returncode == 0, acknowledged.stderr
+    assert "acknowledged: `kubernetes/kubernetes_stateful_set.overseerr`" in acknowledged.stdout
+    # Tautulli's config is not on GlusterFS: its acknowledgment is not needed, and the output says so
+    assert "the acknowledgment of kubernetes_deployment.tautulli matches no data loss" in acknowledged.stderr
+    assert acknowledged.stderr.count("matches no data loss") == 1
+
+
+def test_a_removed_stateful_service_is_a_destroy_that_blocks(scratch):
+    changed = scratch["changed"]
+    assert "| kubernetes | media-centre | 0 | 0 | 11 | 0 |" in changed.stdout
+    blocked = [line for line in changed.stderr.splitlines() if "of an object that holds data" in line]
+    assert any(
+        "kubernetes/kubernetes_stateful_set.plex (StatefulSet default/plex, service media-centre): destroy" in line
+        and "the last workload mounting the GlusterFS directory /storage/v/glusterfs_plex_config" in line
+        and "litestream" in line
+        for line in blocked
+    ), blocked
+    assert len(blocked) == 3, blocked  # overseerr, plex, jellyfin (Tautulli's config is not on GlusterFS)
+
+
+def test_a_secret_bearing_value_is_masked(scratch):
+    report = scratch["changed"].stdout
+    assert SECRET_VALUE not in report
+    assert SECRET_VALUE not in (scratch["repo"] / "report.md").read_text()
+    section = _section(report, "### kubernetes / echo")
+    assert "+        - name: API_TOKEN\n+          value: '***'" in section
+
+
+def test_the_base_is_synthesized_once_and_nothing_else_in_the_cache_is_touched(scratch):
+    repo, base = scratch["repo"], scratch["base"]
+    assert scratch["again"].stdout == scratch["changed"].stdout
+    assert (repo / ".cache/review/base" / base / "cdktf.out/.complete").is_file()
+    assert (repo / ".cache/review/keep.txt").read_text() == "not made by make diff"
+    assert list((repo / ".cache/review/worktrees").iterdir()) == []  # the worktree it added is gone
+    assert _git(repo, "worktree", "list").count("\n") == 0
+    # the base checkout never touched the working tree: only the test's own edits show
+    assert {line.strip() for line in _git(repo, "status", "--porcelain").splitlines()} <= {
+        "M services.yaml",
+        "?? report.md",
+    }
+
+
+def test_a_bad_catalog_is_one_located_line_and_exit_2(scratch, tmp_path):
+    repo = scratch["repo"]
+    catalog = repo / "services.yaml"
+    good = catalog.read_text()
+    try:
+        catalog.write_text(good.replace("image: traefik/whoami:v1.11", "image: traefik/whoami", 1))
+        run = _review(repo, scratch["base"])
+    finally:
+        catalog.write_text(good)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert "services.yaml:" in run.stderr and "has no tag" in run.stderr
+    unknown = _review(repo, "no-such-ref")
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr

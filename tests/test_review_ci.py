@@ -1,0 +1,76 @@
+"""The pipeline's `diff` job, run for real by gitlab-ci-local as a shell job on a merge request
+that removes a stateful service without acknowledging it: the job fails (so the merge is
+blocked), the Markdown report is its exposed artifact, and one note reaches a fake GitLab."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from review.note import MARKER
+from tests.review_fake_gitlab import FakeGitLab
+from tests.test_gitlab_ci import (
+    GITLAB_CI_LOCAL,
+    PIPELINE,
+    _project_files,
+    _shadow,
+    git_repository,
+    gitlab_ci_local,
+    listed_jobs,
+    pipeline_repository,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+MR = ["--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--unset-variable", "CI_COMMIT_BRANCH"]
+
+
+def test_the_diff_job_runs_on_merge_requests_only_and_needs_no_credentials(tmp_path: Path) -> None:
+    repository = pipeline_repository(tmp_path, PIPELINE.read_text())
+    [diff] = [job for job in listed_jobs(repository, *MR) if job["name"] == "diff"]
+    assert (diff["stage"], diff["needs"], diff["allow_failure"]) == ("plan", [], False)
+    assert "diff" not in [job["name"] for job in listed_jobs(repository)]  # not on the default branch
+    job = yaml.safe_load(PIPELINE.read_text())["diff"]
+    assert job["artifacts"]["expose_as"] and job["artifacts"]["paths"] == ["review.md"]
+    assert job["artifacts"]["when"] == "always"  # the report of a blocked change is the one that matters
+    assert job["script"][0] == "unset PG_CONN_STR K3S_KUBECONFIG NOMAD_TOKEN"  # not even by accident
+
+
+def test_the_diff_job_blocks_an_unacknowledged_data_loss_and_posts_one_note(tmp_path: Path) -> None:
+    assert GITLAB_CI_LOCAL.exists(), "gitlab-ci-local is not installed: `npm ci` (devDependency gitlab-ci-local)"
+    assert shutil.which("rsync"), "gitlab-ci-local copies the repository with rsync: install rsync"
+    clone = tmp_path / "clone"
+    for name in _project_files():
+        (clone / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, clone / name)
+    git_repository(clone)
+    base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=clone, capture_output=True, text=True, check=True)
+    catalog = clone / "services.yaml"
+    text = catalog.read_text()
+    start, end = text.index("\n  media-centre:\n"), text.index("\n  matrix:\n")
+    catalog.write_text(text[:start] + text[end:])
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "core.hooksPath=/dev/null"]
+    subprocess.run([*git, "commit", "-qam", "retire media-centre"], cwd=clone, check=True, capture_output=True)
+    _shadow(ROOT / ".venv", clone / ".venv", ".synced")
+    _shadow(ROOT / "node_modules", clone / "node_modules", ".installed")
+
+    with FakeGitLab() as gitlab:
+        variables = {
+            "CI_MERGE_REQUEST_DIFF_BASE_SHA": base.stdout.strip(),
+            "CI_API_V4_URL": gitlab.url,
+            "CI_PROJECT_ID": "42",
+            "CI_MERGE_REQUEST_IID": "3",
+            "REVIEW_NOTE_TOKEN": gitlab.token,
+        }
+        args = [arg for name, value in variables.items() for arg in ("--variable", f"{name}={value}")]
+        result = gitlab_ci_local(clone, "--force-shell-executor", *MR, *args, "diff", timeout=600)
+        notes = gitlab.notes.get(("42", "3"), [])
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-4000:]
+    assert "FAIL  diff" in output, output[-4000:]
+    report = (clone / ".gitlab-ci-local" / "artifacts" / "diff" / "review.md").read_text()
+    assert "**BLOCKED**: kubernetes/kubernetes_stateful_set.plex" in report
+    assert "| kubernetes | media-centre | 0 | 0 | 11 | 0 |" in report
+    assert len(notes) == 1 and notes[0]["body"].startswith(MARKER) and "BLOCKED" in notes[0]["body"]
