@@ -279,6 +279,7 @@ def stubbed_pipeline(mutate=None) -> str:
     pipeline[".terraform"]["before_script"] = [check]
     pipeline["plan"]["script"] = [STUB_RESULT, *STUB_PLAN]
     pipeline[".apply"]["script"] = [STUB_RESULT, *STUB_APPLY]
+    pipeline["diff"]["script"] = [STUB_RESULT, "echo '# review (stub)' > review.md"]
     if mutate:
         mutate(pipeline)
     return yaml.safe_dump(pipeline, sort_keys=False)
@@ -286,7 +287,7 @@ def stubbed_pipeline(mutate=None) -> str:
 
 def run_pipeline(path: Path, text: str, *args: str) -> tuple[int, str, dict[str, str]]:
     """Runs a whole pipeline as shell jobs; returns (exit code, output, {job: PASS|FAIL|WARN})."""
-    require(find_program("rsync"), "rsync not found (gitlab-ci-local copies the repository with it); `make test` installs it")
+    require(find_program("rsync"), "rsync not found (gitlab-ci-local copies the repository with it)")
     result = gitlab_ci_local(
         pipeline_repository(path, text),
         "--force-shell-executor",
