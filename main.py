@@ -6,8 +6,8 @@ test suite keeps those checks (it builds the same catalog through the same code)
 error still fails CI; ``CLUSTER_STATE_DEBUG=1`` keeps them on here too.
 
 Nothing is written unless everything is right: a bad catalog stops before synthesis (one line
-per problem, naming file, line and path), a broken rule stops synthesis (one line per
-violation, naming service and rule), both with exit code 2; the output is synthesized into a
+per problem, naming path, rule, file and line), and so does a rule of the built tree, both
+with exit code 2; the output is synthesized into a
 scratch directory and replaces cdktf.out only on success, so the previous output stays intact.
 """
 
@@ -19,7 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from catalog import CatalogError, load_catalog
+from catalog import CatalogError
+from rules import load_catalog
 from stacks.runtime import configure_jsii_runtime
 
 configure_jsii_runtime()  # before anything starts the jsii kernel
@@ -41,8 +42,8 @@ def main() -> int:
     try:
         try:
             build_app(catalog, outdir=str(scratch)).synth()
-        except RuntimeError as exc:
-            print(_violations(exc), file=sys.stderr)
+        except CatalogError as exc:  # a rule of the synthesized tree (rules/tree.py)
+            print(exc, file=sys.stderr)
             return EXIT_BAD_INPUT
         if outdir.exists():
             shutil.rmtree(outdir)
@@ -50,13 +51,6 @@ def main() -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0
-
-
-def _violations(exc: RuntimeError) -> str:
-    """cdktf reports annotation errors as one message; keep only the rule lines."""
-    lines = [line.strip() for line in str(exc).splitlines()]
-    rules = [line.split("] ", 1)[-1] for line in lines if ": rule " in line]
-    return "\n".join(dict.fromkeys(rules)) if rules else str(exc)
 
 
 def _optimized_argv() -> list[str] | None:

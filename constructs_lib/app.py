@@ -327,7 +327,6 @@ class App(ClusterConstruct):
     # routing ----------------------------------------------------------------------------
     def _routing(self) -> None:
         for ing_name, ing in self.service.ingresses.items():
-            service, port = ing.backend.split(":")
             Ingress(
                 self,
                 f"ingress-{ing_name}",
@@ -336,8 +335,8 @@ class App(ClusterConstruct):
                     namespace=ing.namespace or self.service.namespace,
                     labels=self.labels if ing.labelled else {},
                     hosts=list(ing.hosts),
-                    service=service,
-                    port=int(port),
+                    service=ing.backend.service,
+                    port=ing.backend.port,
                     tls_secret=self.cluster.tls_secret,
                 ),
             )
@@ -345,7 +344,7 @@ class App(ClusterConstruct):
             routes = [
                 TraefikRoute(
                     match=r.match or route_match(r.host, r.path_prefix),
-                    services=[(s.split(":")[0], int(s.split(":")[1])) for s in r.services],
+                    services=[(s.service, s.port) for s in r.services],
                     middlewares=list(r.middlewares),
                     priority=r.priority,
                 )

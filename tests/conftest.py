@@ -22,7 +22,7 @@ CRD_SCHEMAS = PROJECT_ROOT.parent / "shared" / "schemas" / "crds"
 
 @pytest.fixture(scope="session")
 def catalog():
-    from catalog import load_catalog
+    from rules import load_catalog
 
     return load_catalog(PROJECT_ROOT / "services.yaml")
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from cdktf import App, TerraformStack
 
-from catalog import load_catalog
+from rules import load_catalog
 from constructs_lib.nomad_job import NomadJobSpec
 from constructs_lib.terraform_text import literal as escape_terraform
 from constructs_lib.terraform_text import unescape as unescape_terraform

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from catalog import load_catalog
+from rules import load_catalog
 from tests.conftest import PROJECT_ROOT, resources_of, service_of
 
 SERVICES = list(load_catalog(PROJECT_ROOT / "services.yaml").services)

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from catalog import CatalogError, load_catalog
+from catalog import CatalogError
+from rules import load_catalog
 from configs.matrix import PLACEHOLDERS
 from constructs_lib.naming import object_id
 from constructs_lib.terraform_text import unescape
@@ -256,7 +257,7 @@ def test_a_hostname_param_that_no_route_serves_is_an_error(tmp_path):
         entry["params"]["cinny_hostname"] = "chat.brmartin.co.uk"
 
     message = _problem(tmp_path, "matrix", rename)
-    assert "services.matrix: params.cinny_hostname 'chat.brmartin.co.uk' is not routed" in message
+    assert "services.matrix.params: rule suite-fits: params.cinny_hostname 'chat.brmartin.co.uk' is not routed" in message
 
 
 def test_a_hostname_inside_a_raw_match_rule_counts_as_routed(tmp_path):

@@ -17,8 +17,10 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from catalog import CatalogError, load_catalog
+from catalog import CatalogError
+from rules import load_catalog
 from catalog.model import Catalog, Service
+from catalog.model.objects import ServiceRef
 from catalog.model.pod import glusterfs_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,11 +165,10 @@ def _route_hosts(host: str | None, match: str | None) -> list[str]:
     return HOST_RULE.findall(match or "")
 
 
-def _backend(graph: Graph, router_id: str, backend: str, backends: dict[str, str]) -> None:
-    service_name, _, port = backend.partition(":")
-    target = backends.get(service_name)
+def _backend(graph: Graph, router_id: str, backend: ServiceRef, backends: dict[str, str]) -> None:
+    target = backends.get(backend.service)
     if target is not None:
-        graph.edge(router_id, target, f"label={quote(':' + port if port else '')}")
+        graph.edge(router_id, target, f"label={quote(f':{backend.port}')}")
 
 
 def _placement(graph: Graph, pod_id: str, placement, catalog: Catalog) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from pydantic import PrivateAttr
+
 from catalog.model.base import Model, Name
 from catalog.model.cluster import Cluster, Node
 from catalog.model.nomad import Nomad, NomadJob
@@ -14,6 +18,17 @@ class Catalog(Model):
     cluster: Cluster
     services: dict[Name, Service] = {}
     nomad: Nomad = Nomad()
+
+    _file: str = PrivateAttr("services.yaml")
+    _line_of: Callable[[tuple[str | int, ...]], int | None] | None = PrivateAttr(None)
+
+    def attach_source(self, file: str, line_of: Callable[[tuple[str | int, ...]], int | None]) -> None:
+        """Set by the loader: where this catalog was read from."""
+        self._file, self._line_of = file, line_of
+
+    def locate(self, loc: tuple[str | int, ...]) -> tuple[str, int | None]:
+        """``(file, line)`` of a YAML path (line None for a catalog built in code)."""
+        return self._file, self._line_of(loc) if self._line_of is not None else None
 
 
 __all__ = ["Catalog", "Cluster", "Node", "Nomad", "NomadJob", "Service"]
