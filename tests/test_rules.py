@@ -209,3 +209,14 @@ def test_config_text_with_a_credential_is_caught_and_placeholders_are_not():
 
 def test_the_whole_catalog_passes_every_rule_of_the_tree(stacks):
     assert set(stacks) == {"kubernetes", "nomad"}
+
+
+def test_the_readme_lists_every_rule_once():
+    from rules.tree import RULES as TREE_RULES
+
+    text = (PROJECT_ROOT / "README.md").read_text()
+    table = text[text.index("<!-- rules table") :].split("\n\n")[0]
+    rows = [line.split("|") for line in table.splitlines()[3:]]
+    listed = {r[1].strip().strip("`"): r[3].strip() == "yes" for r in rows}
+    assert sorted(listed) == sorted(set(ENGINE.ids) | set(TREE_RULES))
+    assert {rule for rule, waivable in listed.items() if waivable} == WAIVABLE
