@@ -17,7 +17,10 @@ def _schedules(catalog: Catalog) -> Iterator[tuple[Location, str]]:
         for cj_name, cj in service.cron_jobs.items():
             problem = cron_problem(cj.schedule)
             if problem:
-                yield ("services", name, "cron_jobs", cj_name, "schedule"), f"invalid cron schedule {cj.schedule!r}: {problem}"
+                yield (
+                    ("services", name, "cron_jobs", cj_name, "schedule"),
+                    f"invalid cron schedule {cj.schedule!r}: {problem}",
+                )
 
 
 def cron_problem(schedule: str) -> str | None:

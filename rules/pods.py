@@ -30,7 +30,8 @@ def _gpu_nodes(catalog: Catalog) -> Iterator[Finding]:
             if node is None or not nodes[node].gpu:
                 yield (
                     c_loc + ("resources",),
-                    f"requests a GPU but is not pinned to a GPU node (placement.node: {node!r}); GPU nodes: {gpu_nodes}",
+                    f"requests a GPU but is not pinned to a GPU node (placement.node: {node!r}); "
+                    f"GPU nodes: {gpu_nodes}",
                 )
 
 
@@ -93,7 +94,8 @@ def _sqlite_on_network_storage(catalog: Catalog) -> Iterator[Finding]:
             continue
         where = None
         if volume.glusterfs is not None:
-            where = f"glusterfs {volume.path or glusterfs_path(pod.service, volume.glusterfs, catalog.cluster.storage_root)!r}"
+            path = volume.path or glusterfs_path(pod.service, volume.glusterfs, catalog.cluster.storage_root)
+            where = f"glusterfs {path!r}"
         elif volume.host_path is not None:
             where = f"host_path {volume.host_path!r}"
         elif volume.nfs is not None:
@@ -123,7 +125,8 @@ def _storage_paths(catalog: Catalog) -> Iterator[Finding]:
             elif volume.glusterfs is not None and path != glusterfs_path(pod.service, volume.glusterfs, root):
                 yield (
                     pod.location + ("volumes", v_name, "path"),
-                    f"hostPath {path!r} breaks the glusterfs_<service>_<type> naming; waive 'storage-path' with a reason",
+                    f"hostPath {path!r} breaks the glusterfs_<service>_<type> naming; "
+                    "waive 'storage-path' with a reason",
                 )
 
 

@@ -125,7 +125,7 @@ def _lifecycle(resource: TerraformResource) -> dict[str, Any]:
 def _texts(address: str, owner: Construct) -> Iterable[tuple[str, str]]:
     """Literal text a resource ships to a program: ConfigMap files, manifest bodies, jobspecs."""
     if isinstance(owner, ConfigMap):
-        for key, text in owner.props.data.items():
+        for key, text in owner.texts.items():
             yield f"{address} data[{key}]", text
     elif isinstance(owner, Manifest):
         yield f"{address} yaml_body", owner.yaml

@@ -50,7 +50,9 @@ def _route_middleware(s: Services) -> None:
 
 
 def _cron(s: Services) -> None:
-    s["overseerr"]["cron_jobs"] = {"c": {"schedule": "0 25 * * *", "containers": {"c": {"image": "a/b:1", "resources": RESOURCES}}}}
+    s["overseerr"]["cron_jobs"] = {
+        "c": {"schedule": "0 25 * * *", "containers": {"c": {"image": "a/b:1", "resources": RESOURCES}}}
+    }
 
 
 def _litestream_images_differ(s: Services) -> None:
@@ -59,7 +61,10 @@ def _litestream_images_differ(s: Services) -> None:
 
 # rule id -> (edit of the services, the service the finding is about)
 CASES: dict[str, tuple[Callable[[Services], None], str]] = {
-    "hostname-unique": (lambda s: s["overseerr"]["ingresses"]["overseerr"]["hosts"].append("searx.brmartin.co.uk"), "overseerr"),
+    "hostname-unique": (
+        lambda s: s["overseerr"]["ingresses"]["overseerr"]["hosts"].append("searx.brmartin.co.uk"),
+        "overseerr",
+    ),
     "node-port-unique": (_node_port_twice, "extra"),
     "object-name-unique": (lambda s: s.update(extra=_extra_service("overseerr")), "extra"),
     "node-declared": (lambda s: _overseerr(s).update(placement={"node": "zeus"}), "overseerr"),
@@ -68,7 +73,10 @@ CASES: dict[str, tuple[Callable[[Services], None], str]] = {
     "litestream-target-declared": (lambda s: s["overseerr"]["litestream"].update(volume="nope"), "overseerr"),
     "middleware-declared": (_route_middleware, "matrix"),
     "vpa-target-declared": (lambda s: s["overseerr"]["vpas"]["overseerr-vpa"].update(workload="nope"), "overseerr"),
-    "backend-declared": (lambda s: s["overseerr"]["ingresses"]["overseerr"].update(backend="overseerr:81"), "overseerr"),
+    "backend-declared": (
+        lambda s: s["overseerr"]["ingresses"]["overseerr"].update(backend="overseerr:81"),
+        "overseerr",
+    ),
     "env-reference-declared": (lambda s: _container(s)["env"].insert(0, {"URL": "http://$(TZ)"}), "overseerr"),
     "gpu-node": (lambda s: _container(s)["resources"]["limits"].update({"nvidia.com/gpu": "1"}), "overseerr"),
     "resources-required": (lambda s: _container(s)["resources"].pop("limits"), "overseerr"),
@@ -166,7 +174,9 @@ def test_lifecycle_ignore_changes_anywhere_stops_synthesis(tmp_path):
     from rules.tree import TreeFindings
 
     app = _ignore_changes_on_searxng(tmp_path, _only("searxng"))
-    with pytest.raises(TreeFindings, match=r"^services.searxng: rule no-ignore-changes: kubernetes_deployment.searxng:"):
+    with pytest.raises(
+        TreeFindings, match=r"^services.searxng: rule no-ignore-changes: kubernetes_deployment.searxng:"
+    ):
         app.synth()
 
 

@@ -15,10 +15,10 @@ import pytest
 import yaml
 
 from catalog import CatalogError
-from rules import load_catalog
 from configs.matrix import PLACEHOLDERS
 from constructs_lib.naming import object_id
 from constructs_lib.terraform_text import unescape
+from rules import load_catalog
 from tests.configs.ruby_literals import read_gitlab_rb
 from tests.conftest import PROJECT_ROOT, resources_of, service_of
 
@@ -257,7 +257,9 @@ def test_a_hostname_param_that_no_route_serves_is_an_error(tmp_path):
         entry["params"]["cinny_hostname"] = "chat.brmartin.co.uk"
 
     message = _problem(tmp_path, "matrix", rename)
-    assert "services.matrix.params: rule suite-fits: params.cinny_hostname 'chat.brmartin.co.uk' is not routed" in message
+    assert (
+        "services.matrix.params: rule suite-fits: params.cinny_hostname 'chat.brmartin.co.uk' is not routed" in message
+    )
 
 
 def test_a_hostname_inside_a_raw_match_rule_counts_as_routed(tmp_path):

@@ -18,10 +18,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from catalog import CatalogError
-from rules import load_catalog
 from catalog.model import Catalog, Service
 from catalog.model.objects import ServiceRef
 from catalog.model.pod import glusterfs_path
+from rules import load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "catalog.svg"
