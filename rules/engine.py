@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from catalog import Catalog, CatalogError, Problem, problem_order, read_catalog
+from catalog import Catalog, CatalogError, Problem, problem_order
 from catalog.source import Location, dotted
 
 Check = Callable[[Catalog], Iterable[tuple[Location, str]]]
@@ -76,9 +75,3 @@ def located(catalog: Catalog, findings: Iterable[Finding]) -> list[Problem]:
         file, line = catalog.locate(f.location)
         problems.append(Problem(file, line, dotted(f.location), f.message, rule=f.rule))
     return problems
-
-
-def load_checked(registry: Registry, path: Path | str) -> Catalog:
-    catalog = read_catalog(path)
-    registry.check(catalog)
-    return catalog

@@ -48,8 +48,8 @@ class Service(Model):
     ``app: <service>, managed-by: terraform, environment: <environment>`` unless ``labels``
     replaces them; Services select pods by ``app`` (+ ``component``) unless
     ``selector: all-labels``. Object names are the keys of each section. ``suite`` marks a
-    multi-component suite: its construct (``constructs_lib/suites/``) also generates
-    configuration from the typed ``params`` of that suite (``catalog/model/suites.py``).
+    multi-component suite: its module in ``suites/`` expands the entry with configuration
+    generated from the typed ``params`` of that suite (``catalog/model/suites.py``).
     """
 
     description: str | None = None

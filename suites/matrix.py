@@ -1,17 +1,22 @@
-"""The matrix suite: Synapse's config templates, the well-known documents and the web clients'
-configs are generated from ``params`` (``MatrixParams``) into the ConfigMaps the entry declares.
+"""The matrix suite: Synapse, MAS, the WhatsApp bridge, the well-known nginx, Element and Cinny.
 
-Synapse's secrets are not here: its templates carry ``*_PLACEHOLDER`` tokens that the
-``config-processor`` init container (``script: {builder: synapse-config}``) replaces in the pod.
+Synapse's config templates, the well-known documents and the web clients' configs are
+generated from ``params`` (``MatrixParams``) into the ConfigMaps the entry declares. Synapse's
+secrets are not here: its templates carry ``*_PLACEHOLDER`` tokens that the ``config-processor``
+init container (``script: {builder: synapse-config}``) replaces in the pod, so that container
+must set every env var the script reads.
 """
 
 from __future__ import annotations
 
-from catalog.model import Cluster, Service
+from collections.abc import Iterator
+
+from catalog.model import Service
 from catalog.model.suites import MatrixParams
 from configs.matrix import (
     HOMESERVER_FILE,
     LOG_CONFIG_FILE,
+    PLACEHOLDERS,
     WHATSAPP_REGISTRATION_FILE,
     cinny_config,
     element_config,
@@ -21,7 +26,14 @@ from configs.matrix import (
     wellknown_server,
     whatsapp_registration,
 )
-from constructs_lib.suites.base import Suite, suite_params, with_config_map_data
+from suites.base import Finding, Suite, containers, env_names, with_config_map_data
+
+GENERATED_CONFIG_MAPS = {
+    "synapse-config": (HOMESERVER_FILE, LOG_CONFIG_FILE, WHATSAPP_REGISTRATION_FILE),
+    "matrix-nginx-config": ("client", "server"),
+    "element-config": ("config.json",),
+    "cinny-config": ("config.json",),
+}
 
 
 def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
@@ -57,9 +69,18 @@ def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
     }
 
 
-class MatrixSuite(Suite):
-    """Synapse, MAS, the WhatsApp bridge, the well-known nginx, Element and Cinny."""
+def expand(service: Service, p: MatrixParams) -> Service:
+    return with_config_map_data(service, matrix_documents(p))
 
-    @classmethod
-    def complete(cls, name: str, service: Service, cluster: Cluster) -> Service:
-        return with_config_map_data(service, matrix_documents(suite_params(service, MatrixParams)))
+
+def findings(service: Service, p: MatrixParams) -> Iterator[Finding]:
+    needed = [env for _token, env, _file in PLACEHOLDERS]
+    for where, container in containers(service):
+        if getattr(container.script, "builder", None) != "synapse-config":
+            continue
+        missing = [env for env in needed if env not in env_names(container)]
+        if missing:
+            yield where + ("env",), f"{where[-1]} runs the synapse-config script but does not set {', '.join(missing)}"
+
+
+SUITE = Suite(MatrixParams, expand, findings, GENERATED_CONFIG_MAPS)
