@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PIPENV := python3 -m pipenv
 RUN := $(PIPENV) run
 
-.PHONY: setup synth test lint render validate audit graph bench clean
+.PHONY: setup synth test lint schema render validate audit graph bench clean
 
 setup: .venv/.synced node_modules/.installed
 
@@ -38,6 +38,10 @@ test: setup
 
 lint: setup
 	$(RUN) ruff check .
+
+## schema: services.schema.json, the JSON Schema of services.yaml generated from the catalog's models
+schema: setup
+	$(RUN) python -m tools.schema
 
 ## render: cdktf.out/manifests/<stack>/*.yaml, the objects the cluster will receive
 render: synth
