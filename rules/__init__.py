@@ -14,12 +14,13 @@ from pathlib import Path
 
 from catalog import Catalog, read_catalog
 from catalog.loader import DEFAULT_PATH
-from rules import cron, declared, pods, suites, uniqueness
+from rules import cron, declared, defaults, pods, suites, uniqueness
 from rules.engine import Finding, Registry
 from suites import expand_catalog
 
 DECLARED = Registry()
 DECLARED.register(suites.RULES)
+DECLARED.register(defaults.RULES)
 
 ENGINE = Registry()
 ENGINE.register(uniqueness.RULES)

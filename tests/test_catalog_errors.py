@@ -28,7 +28,7 @@ services:
       sidecar_resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}
     workloads:
       web:
-        replicas: 1
+        replicas: 2
         placement: {arch: [amd64, arm64]}
         containers:
           web:
@@ -70,28 +70,28 @@ CASES = [
     #  AT_CHANGE: the line where the replacement starts, i.e. the error points at the edited line)
     (
         "yaml syntax error",
-        "        replicas: 1",
-        "        replicas: 1: 2",
+        "        replicas: 2",
+        "        replicas: 2: 2",
         "yaml syntax error: mapping values are not allowed",
         AT_CHANGE,
     ),
     (
         "unknown key",
-        "        replicas: 1",
+        "        replicas: 2",
         "        replica: 1",
         "services.web.workloads.web.replica: unknown key 'replica'; allowed:",
         AT_CHANGE,
     ),
     (
         "wrong type",
-        "        replicas: 1",
+        "        replicas: 2",
         "        replicas: one",
         "services.web.workloads.web.replicas: expected an integer, got a string 'one'",
         AT_CHANGE,
     ),
     (
         "negative replicas",
-        "        replicas: 1",
+        "        replicas: 2",
         "        replicas: -1",
         "services.web.workloads.web.replicas: input should be greater than or equal to 0, got -1",
         AT_CHANGE,
@@ -112,8 +112,8 @@ CASES = [
     ),
     (
         "duplicate yaml key",
-        "        replicas: 1",
-        "        replicas: 1\n        replicas: 2",
+        "        replicas: 2",
+        "        replicas: 2\n        replicas: 2",
         "services.web.workloads.web.replicas: duplicate key 'replicas'",
         21,
     ),
@@ -259,8 +259,8 @@ CASES = [
     ),
     (
         "strategy on a StatefulSet",
-        "        replicas: 1",
-        "        replicas: 1\n        kind: StatefulSet\n        strategy: Recreate",
+        "        replicas: 2",
+        "        replicas: 2\n        kind: StatefulSet\n        strategy: Recreate",
         "services.web.workloads.web: strategy applies to kind: Deployment only",
         AT_CHANGE - 1,
     ),
@@ -375,7 +375,7 @@ def test_a_root_that_is_not_a_mapping_is_refused(tmp_path):
 
 
 def test_every_problem_of_a_catalog_is_reported_at_once(tmp_path):
-    text = _mutated("        replicas: 1", "        replicas: one").replace("port: 80}]", "port: 80000}]")
+    text = _mutated("        replicas: 2", "        replicas: one").replace("port: 80}]", "port: 80000}]")
     errors = _errors(tmp_path, text)
     assert len(errors) == 2
     assert [e.split(":")[0] for e in errors] == [

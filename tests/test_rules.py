@@ -86,6 +86,7 @@ CASES: dict[str, tuple[Callable[[Services], None], str]] = {
     "sqlite-on-network-storage": (lambda s: _overseerr(s)["volumes"].update(data={"glusterfs": "db"}), "overseerr"),
     "storage-path": (lambda s: _overseerr(s)["volumes"].update(config={"host_path": "/srv/overseerr"}), "overseerr"),
     "cron-schedule": (_cron, "overseerr"),
+    "default-restated": (lambda s: _overseerr(s).update(replicas=1), "overseerr"),
     "suite-fits": (lambda s: s["matrix"]["params"].update(cinny_hostname="chat.brmartin.co.uk"), "matrix"),
 }
 
