@@ -94,9 +94,10 @@ class App(ClusterConstruct):
         if self.litestream is not None and self.service.litestream.workload == wl_name:
             wl = self.litestream.expand(wl)
         depends_on = self._prerequisites(wl, secret=wl.depends_on_secrets)
-        self.workloads[wl_name] = Workload(self, f"workload-{wl_name}", wl_name, wl, ctx, labels, selector, depends_on)
+        workload = Workload(self, f"workload-{wl_name}", wl_name, wl, ctx, labels, selector, depends_on)
+        self.workloads[wl_name] = workload
         for svc_name, svc in wl.services.items():
-            KubeService(self, f"service-{svc_name}", svc_name, svc, ctx, labels, selector)
+            KubeService(self, f"service-{svc_name}", svc_name, svc, ctx, workload)
 
     def _prerequisites(self, pod: WorkloadSpec | CronJobSpec, *, secret: bool) -> list[ITerraformDependable]:
         """What the pods read when they start, created before them: the service's Secret and the

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from catalog.model import Service
 from catalog.model.suites import GitlabParams
 from configs.gitlab import omnibus_config
-from suites.base import Finding, Suite, env_names, with_env_first
+from suites.base import Finding, Suite, database_settings, env_names, with_env_first
 
 
 def gitlab_omnibus_config(p: GitlabParams) -> str:
@@ -22,10 +22,7 @@ def gitlab_omnibus_config(p: GitlabParams) -> str:
         gitlab_hostname=p.gitlab_hostname,
         registry_hostname=p.registry_hostname,
         ssh_port=p.ssh_port,
-        db_host=p.database.host,
-        db_port=p.database.port,
-        db_name=p.database.name,
-        db_user=p.database.user,
+        **database_settings(p.database),
         db_password_env=p.db_password_env,
     )
 

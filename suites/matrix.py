@@ -26,7 +26,7 @@ from configs.matrix import (
     wellknown_server,
     whatsapp_registration,
 )
-from suites.base import Finding, Suite, containers, env_names, with_config_map_data
+from suites.base import Finding, Suite, containers, database_settings, env_names, with_config_map_data
 
 GENERATED_CONFIG_MAPS = {
     "synapse-config": (HOMESERVER_FILE, LOG_CONFIG_FILE, WHATSAPP_REGISTRATION_FILE),
@@ -48,10 +48,7 @@ def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
                 mas_introspection_endpoint=p.mas_introspection_endpoint,
                 account_management_url=p.account_management_url,
                 turn_hostname=p.turn_hostname,
-                db_host=p.database.host,
-                db_port=p.database.port,
-                db_name=p.database.name,
-                db_user=p.database.user,
+                **database_settings(p.database),
             ),
             LOG_CONFIG_FILE: synapse_log_config(),
             WHATSAPP_REGISTRATION_FILE: whatsapp_registration(

@@ -142,11 +142,19 @@ def test_probes_default_to_the_first_container_port(synth_with):
 
 def test_a_service_writes_only_what_it_states(synth_with):
     from constructs_lib.k8s.service import Service
+    from constructs_lib.k8s.workload import Workload
 
     svc = ServiceSpec.model_validate({"ports": [{"port": 5432, "target_port": 5432}]})
-    resources = synth_with(lambda s: Service(s, "s", "db", svc, _ctx("db"), {"app": "db"}, {"app": "db"}))
-    spec = resources["kubernetes_service.db"]["spec"]
-    assert spec == {"port": [{"port": 5432, "target_port": "5432"}], "selector": {"app": "db"}}
+
+    def build(s):
+        labels = {"app": "db", "component": "postgres"}
+        db = Workload(s, "w", "db", _workload(_container()), _ctx("db"), labels, {"app": "db"})
+        Service(s, "s", "db", svc, _ctx("db"), db)
+
+    resources = synth_with(build)
+    body = resources["kubernetes_service.db"]
+    assert body["spec"] == {"port": [{"port": 5432, "target_port": "5432"}], "selector": {"app": "db"}}
+    assert body["metadata"]["labels"] == {"app": "db", "component": "postgres"}, "the workload's labels"
 
 
 def test_a_config_map_escapes_terraform_interpolation_so_the_file_arrives_unchanged(synth_with):

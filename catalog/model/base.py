@@ -7,10 +7,13 @@ once loaded).
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -58,3 +61,10 @@ EnvName = Annotated[str, AfterValidator(_env_name)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 NodePort = Annotated[int, Field(ge=30000, le=32767)]
 Seconds = Annotated[int, Field(ge=0)]
+
+
+def tagged_union(members: tuple[type[BaseModel], ...], tag: Callable[[Any], str | None], error: str) -> Any:
+    """A union of models, the member picked by ``tag(value)`` (a member's class name; the loader
+    leaves those out of error paths); ``error`` is the message when no member fits."""
+    union = functools.reduce(operator.or_, [Annotated[m, Tag(m.__name__)] for m in members])
+    return Annotated[union, Discriminator(tag, custom_error_type="tagged_union", custom_error_message=error)]

@@ -6,11 +6,11 @@ shortened only where the catalog has a convention (``glusterfs: data`` instead o
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from catalog.model.base import EnvName, Image, Model, Name, Port, Quantity, Seconds
+from catalog.model.base import EnvName, Image, Model, Name, Port, Quantity, Seconds, tagged_union
 
 
 class SecretRef(Model):
@@ -106,15 +106,11 @@ def _script_tag(value: object) -> str | None:
 
 # A script written by a builder of configs/; ``builder`` names it. Tags are the class names, which
 # the loader leaves out of error paths.
-Script = Annotated[
-    Annotated[GitlabRunnerConfigScript, Tag("GitlabRunnerConfigScript")]
-    | Annotated[SynapseConfigScript, Tag("SynapseConfigScript")],
-    Discriminator(
-        _script_tag,
-        custom_error_type="script_builder",
-        custom_error_message="script needs 'builder:' one of gitlab-runner-config, synapse-config",
-    ),
-]
+Script = tagged_union(
+    (GitlabRunnerConfigScript, SynapseConfigScript),
+    _script_tag,
+    "script needs 'builder:' one of gitlab-runner-config, synapse-config",
+)
 
 
 class Container(Model):

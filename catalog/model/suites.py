@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field
 
-from catalog.model.base import EnvName, Hostname, Model, Port
+from catalog.model.base import EnvName, Hostname, Model, Port, tagged_union
 
 SuiteName = Literal["matrix", "gitlab"]
 
@@ -115,14 +115,9 @@ def _params_tag(value: Any) -> str | None:
     return cls.__name__ if cls else None
 
 
-SuiteParams = Annotated[
-    Annotated[MatrixParams, Tag("MatrixParams")] | Annotated[GitlabParams, Tag("GitlabParams")],
-    Discriminator(
-        _params_tag,
-        custom_error_type="suite_params",
-        custom_error_message=f"params need the entry's 'suite:' ({', '.join(_PARAMS_BY_SUITE)})",
-    ),
-]
+SuiteParams = tagged_union(
+    (MatrixParams, GitlabParams), _params_tag, f"params need the entry's 'suite:' ({', '.join(_PARAMS_BY_SUITE)})"
+)
 
 
 def tag_params_with_suite(data: Any) -> Any:

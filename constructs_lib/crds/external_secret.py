@@ -62,12 +62,7 @@ class ClusterSecretStore(Manifest):
                 }
             }
         }
+        labels = ctx.labels if css.labelled else None
         super().__init__(
-            scope,
-            id,
-            api_version=API_VERSION,
-            kind="ClusterSecretStore",
-            name=css.name,
-            spec=body,
-            labels=ctx.labels if css.labelled else None,
+            scope, id, api_version=API_VERSION, kind="ClusterSecretStore", name=css.name, spec=body, labels=labels
         )

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from cdktf_cdktf_provider_kubernetes import service
 from constructs import Construct
 
 from catalog.model.objects import ServiceSpec
 from constructs_lib.context import Context
 from constructs_lib.k8s.structs import Structs
+from constructs_lib.k8s.workload import Workload
 from constructs_lib.naming import name_own_resource, object_id
 
 
 class Service(service.Service):
     """``type``, ``protocol`` and ``target_port`` left unset are not written: Kubernetes then
-    uses ClusterIP, TCP and the ``port`` itself. ``labels`` and ``selector`` are the workload's."""
+    uses ClusterIP, TCP and the ``port`` itself. It carries the labels of the workload it selects."""
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        name: str,
-        svc: ServiceSpec,
-        ctx: Context,
-        labels: Mapping[str, str],
-        selector: Mapping[str, str],
-    ):
+    def __init__(self, scope: Construct, id: str, name: str, svc: ServiceSpec, ctx: Context, workload: Workload):
         s = Structs(service, "Service")
+        labels, selector = workload.labels, workload.selector
         super().__init__(
             scope,
             id,

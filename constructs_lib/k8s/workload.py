@@ -35,7 +35,7 @@ class Workload(ClusterConstruct):
         depends_on: Sequence[ITerraformDependable] = (),
     ):
         super().__init__(scope, id)
-        self.name, self.spec = name, wl
+        self.name, self.spec, self.labels, self.selector = name, wl, dict(labels), dict(selector)
         if not set(selector.items()) <= set(labels.items()):
             raise ValueError(f"workload {name!r}: selector {dict(selector)} is not a subset of its labels")
         module, prefix = (stateful_set, "StatefulSet") if wl.kind == "StatefulSet" else (deployment, "Deployment")
