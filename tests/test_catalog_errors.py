@@ -310,7 +310,7 @@ CASES = [
         "probe with no kind",
         "resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}\n        volumes",
         "resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}\n            liveness: {period: 10}\n        volumes",
-        "services.web.workloads.web.containers.web.liveness: a probe needs exactly one of http, exec, tcp (got none)",
+        "services.web.workloads.web.containers.web.liveness: a probe needs exactly one of http, exec, tcp",
         AT_CHANGE + 1,
     ),
 ]

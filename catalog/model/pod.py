@@ -34,29 +34,45 @@ class Resources(Model):
     limits: dict[str, Quantity] = {}
 
 
-class Probe(Model):
-    """One probe: exactly one of ``http`` (a path), ``exec`` (argv) or ``tcp`` (a port).
+class _Probe(Model):
+    """Timings left unset keep the Kubernetes defaults (and are not written)."""
 
-    ``port`` defaults to the container's first port; timings left unset keep the Kubernetes
-    defaults (and are not written).
-    """
-
-    http: str | None = None
-    exec: list[str] | None = None
-    tcp: Port | None = None
-    port: Port | None = None
-    headers: dict[str, str] = {}
     initial_delay: Seconds | None = None
     period: Seconds | None = None
     timeout: Seconds | None = None
     failure_threshold: Seconds | None = None
 
-    @model_validator(mode="after")
-    def _one_kind(self) -> Probe:
-        kinds = [k for k in ("http", "exec", "tcp") if getattr(self, k) is not None]
-        if len(kinds) != 1:
-            raise ValueError(f"a probe needs exactly one of http, exec, tcp (got {kinds or 'none'})")
-        return self
+
+class HttpProbe(_Probe):
+    """GET ``http`` (a path) on ``port``, by default the container's first port."""
+
+    http: str
+    port: Port | None = None
+    headers: dict[str, str] = {}
+
+
+class ExecProbe(_Probe):
+    """Runs ``exec`` (argv) in the container."""
+
+    exec: list[str]
+
+
+class TcpProbe(_Probe):
+    """Opens a TCP connection to port ``tcp``."""
+
+    tcp: Port
+
+
+def _probe_tag(value: object) -> str | None:
+    kinds = {"http": "HttpProbe", "exec": "ExecProbe", "tcp": "TcpProbe"}
+    if isinstance(value, _Probe):
+        return type(value).__name__
+    present = [tag for key, tag in kinds.items() if isinstance(value, dict) and key in value]
+    return present[0] if len(present) == 1 else None
+
+
+# One probe: exactly one of ``http``, ``exec`` or ``tcp``, whose key picks the member.
+Probe = tagged_union((HttpProbe, ExecProbe, TcpProbe), _probe_tag, "a probe needs exactly one of http, exec, tcp")
 
 
 class ContainerPort(Model):

@@ -9,10 +9,13 @@ from catalog.model.objects import CronJob, Workload
 from catalog.model.pod import (
     Container,
     EnvValue,
+    ExecProbe,
+    HttpProbe,
     Placement,
     PodSecurityContext,
     Probe,
     SecretRef,
+    TcpProbe,
     Volume,
     glusterfs_path,
 )
@@ -109,13 +112,13 @@ def _probe(s: Structs, kind: str, probe: Probe | None, default_port: int | None)
         return None
     action: dict[str, Any] = {}
     match probe:
-        case Probe(http=str() as path):
+        case HttpProbe(http=path):
             headers = [s(f"{kind}HttpGetHttpHeader", name=k, value=v) for k, v in probe.headers.items()]
             port = str(probe.port or default_port)
             action["http_get"] = s(f"{kind}HttpGet", path=path, port=port, http_header=headers or None)
-        case Probe(exec=list() as command):
+        case ExecProbe(exec=command):
             action["exec"] = s(f"{kind}Exec", command=list(command))
-        case Probe(tcp=int() as port):
+        case TcpProbe(tcp=port):
             action["tcp_socket"] = [s(f"{kind}TcpSocket", port=str(port))]
     return s(
         kind,
