@@ -16,7 +16,7 @@ from constructs import Construct
 from catalog.model import Cluster, Service
 from catalog.model.objects import CronJob as CronJobSpec
 from catalog.model.objects import Workload as WorkloadSpec
-from catalog.model.pod import Container, Script, SynapseConfigScript
+from catalog.model.pod import ConfigMapVolume, Container, Script, SynapseConfigScript
 from configs.gitlab_runner import runner_config_command
 from configs.matrix import config_processor_script
 from constructs_lib.base import ClusterConstruct
@@ -109,6 +109,6 @@ class App(ClusterConstruct):
         if self.litestream is not None:
             own[self.litestream.config_map_name] = self.litestream.config_map
         for volume in pod.volumes.values():
-            if volume.config_map is not None and volume.config_map in own:
+            if isinstance(volume, ConfigMapVolume) and volume.config_map in own:
                 needed.append(own[volume.config_map])
         return needed

@@ -16,7 +16,7 @@ from catalog.model import Cluster
 from catalog.model.objects import ConfigMap as ConfigMapSpec
 from catalog.model.objects import Litestream as LitestreamSpec
 from catalog.model.objects import Workload as WorkloadSpec
-from catalog.model.pod import Container, Volume
+from catalog.model.pod import ConfigMapVolume, Container
 from configs.litestream import litestream_config, litestream_restore_script, plex_restore_script
 from constructs_lib.base import ClusterConstruct
 from constructs_lib.context import Context
@@ -100,6 +100,6 @@ class Litestream(ClusterConstruct):
             update={
                 "init_containers": {"litestream-restore": self.restore, **wl.init_containers},
                 "containers": {**wl.containers, "litestream": self.sidecar},
-                "volumes": {**wl.volumes, CONFIG_VOLUME: Volume(config_map=self.config_map_name)},
+                "volumes": {**wl.volumes, CONFIG_VOLUME: ConfigMapVolume(config_map=self.config_map_name)},
             }
         )

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from catalog.model import Catalog
-from catalog.model.pod import glusterfs_path
+from catalog.model.pod import GlusterfsVolume, HostPathVolume, NfsVolume, glusterfs_path
 from catalog.source import Location
 from rules.walk import pods
 
@@ -92,14 +92,15 @@ def _sqlite_on_network_storage(catalog: Catalog) -> Iterator[Finding]:
         volume = pod.volumes.get(name)
         if volume is None:
             continue
-        where = None
-        if volume.glusterfs is not None:
-            path = volume.path or glusterfs_path(pod.service, volume.glusterfs, catalog.cluster.storage_root)
-            where = f"glusterfs {path!r}"
-        elif volume.host_path is not None:
-            where = f"host_path {volume.host_path!r}"
-        elif volume.nfs is not None:
-            where = f"nfs {volume.nfs.server!r}"
+        match volume:
+            case GlusterfsVolume():
+                where = f"glusterfs {volume.node_path(pod.service, catalog.cluster.storage_root)!r}"
+            case HostPathVolume(host_path=path):
+                where = f"host_path {path!r}"
+            case NfsVolume(nfs=nfs):
+                where = f"nfs {nfs.server!r}"
+            case _:
+                where = None
         if where is not None:
             yield (
                 pod.location + ("volumes", name),
@@ -112,23 +113,22 @@ def _storage_paths(catalog: Catalog) -> Iterator[Finding]:
     root = catalog.cluster.storage_root.rstrip("/") + "/"
     for pod in pods(catalog):
         for v_name, volume in pod.volumes.items():
-            if volume is None:
-                continue
-            path = volume.path if volume.glusterfs is not None else volume.host_path
-            if path is None:
-                continue
+            match volume:
+                case GlusterfsVolume(path=str() as path) | HostPathVolume(host_path=path):
+                    pass
+                case _:
+                    continue  # the convention's own path, or no node path at all
             if not path.startswith(root):
                 yield (
                     pod.location + ("volumes", v_name),
                     f"hostPath {path!r} is outside {root}; move it there or waive 'storage-path' with a reason",
                 )
-            elif volume.glusterfs is not None and path != glusterfs_path(pod.service, volume.glusterfs, root):
+            elif isinstance(volume, GlusterfsVolume) and path != glusterfs_path(pod.service, volume.glusterfs, root):
                 yield (
                     pod.location + ("volumes", v_name, "path"),
                     f"hostPath {path!r} breaks the glusterfs_<service>_<type> naming; "
                     "waive 'storage-path' with a reason",
                 )
-
 
 RULES = {
     "gpu-node": _gpu_nodes,

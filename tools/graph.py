@@ -20,7 +20,7 @@ from pathlib import Path
 from catalog import CatalogError
 from catalog.model import Catalog, Service
 from catalog.model.objects import ServiceRef
-from catalog.model.pod import glusterfs_path
+from catalog.model.pod import GlusterfsVolume, HostPathVolume, NfsVolume
 from rules import load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -197,12 +197,13 @@ def _volumes(graph: Graph, pod_id: str, service: str, volumes, catalog: Catalog)
 
 
 def _storage_paths(service: str, volume, catalog: Catalog) -> Iterator[str]:
-    if volume.glusterfs is not None:
-        yield volume.path or glusterfs_path(service, volume.glusterfs, catalog.cluster.storage_root)
-    elif volume.host_path is not None:
-        yield volume.host_path
-    elif volume.nfs is not None:
-        yield f"nfs://{volume.nfs.server}{volume.nfs.path}"
+    match volume:
+        case GlusterfsVolume():
+            yield volume.node_path(service, catalog.cluster.storage_root)
+        case HostPathVolume(host_path=path):
+            yield path
+        case NfsVolume(nfs=nfs):
+            yield f"nfs://{nfs.server}{nfs.path}"
 
 
 def render(dot_text: str, out: Path, fmt: str | None = None) -> None:

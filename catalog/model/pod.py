@@ -189,17 +189,12 @@ class Nfs(Model):
     path: str
 
 
-class SecretVolume(Model):
+class SecretFiles(Model):
     """A Secret as files; ``secret`` defaults to the service's ExternalSecret target."""
 
     secret: Name | None = None
     default_mode: str | None = Field(default=None, pattern=r"^0[0-7]{3}$")
     items: dict[str, str] = {}
-
-
-class ConfigMapVolume(Model):
-    config_map: Name
-    default_mode: str | None = Field(default=None, pattern=r"^0[0-7]{3}$")
 
 
 HostPathType = Literal["Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket", "CharDevice", "BlockDevice"]
@@ -210,44 +205,66 @@ def glusterfs_path(service: str, kind: str, root: str) -> str:
     return f"{root.rstrip('/')}/glusterfs_{service.replace('-', '_')}_{kind}"
 
 
-class Volume(Model):
-    """A pod volume: exactly one source.
+class GlusterfsVolume(Model):
+    """The cluster's storage convention: a hostPath at ``/storage/v/glusterfs_<service>_<type>``
+    of type ``Directory``; ``path`` overrides the path (the ``storage-path`` rule then wants a
+    waiver)."""
 
-    ``glusterfs: <type>`` is the cluster's storage convention: a hostPath at
-    ``/storage/v/glusterfs_<service>_<type>`` of type ``Directory``; ``path`` overrides the
-    path (the ``storage-path`` rule then wants a waiver). ``host_path`` is any other node path
-    (``/storage/v/`` only, unless waived).
-    """
-
-    glusterfs: str | None = None
-    host_path: str | None = None
+    glusterfs: str
     path: str | None = None
     type: HostPathType | None = None
-    empty_dir: EmptyDir | None = None
-    config_map: Name | None = None
-    default_mode: str | None = Field(default=None, pattern=r"^0[0-7]{3}$")
-    secret: SecretVolume | None = None
-    nfs: Nfs | None = None
 
-    @model_validator(mode="after")
-    def _one_source(self) -> Volume:
-        sources = [
-            k
-            for k in ("glusterfs", "host_path", "empty_dir", "config_map", "secret", "nfs")
-            if getattr(self, k) is not None
-        ]
-        if len(sources) != 1:
-            raise ValueError(
-                "a volume needs exactly one of glusterfs, host_path, empty_dir, config_map, secret, nfs "
-                f"(got {sources or 'none'})"
-            )
-        if self.path is not None and self.glusterfs is None:
-            raise ValueError("'path' only overrides the path of a glusterfs volume")
-        if self.type is not None and self.glusterfs is None and self.host_path is None:
-            raise ValueError("'type' only applies to glusterfs and host_path volumes")
-        if self.default_mode is not None and self.config_map is None:
-            raise ValueError("'default_mode' here only applies to config_map volumes")
-        return self
+    def node_path(self, service: str, root: str) -> str:
+        return self.path or glusterfs_path(service, self.glusterfs, root)
+
+
+class HostPathVolume(Model):
+    """Any other node path (``/storage/v/`` only, unless ``storage-path`` is waived)."""
+
+    host_path: str
+    type: HostPathType | None = None
+
+
+class EmptyDirVolume(Model):
+    empty_dir: EmptyDir
+
+
+class ConfigMapVolume(Model):
+    config_map: Name
+    default_mode: str | None = Field(default=None, pattern=r"^0[0-7]{3}$")
+
+
+class SecretVolume(Model):
+    secret: SecretFiles
+
+
+class NfsVolume(Model):
+    nfs: Nfs
+
+
+_VOLUME_SOURCES = {
+    "glusterfs": GlusterfsVolume,
+    "host_path": HostPathVolume,
+    "empty_dir": EmptyDirVolume,
+    "config_map": ConfigMapVolume,
+    "secret": SecretVolume,
+    "nfs": NfsVolume,
+}
+
+
+def _volume_tag(value: object) -> str | None:
+    if isinstance(value, Model):
+        return type(value).__name__
+    present = [cls.__name__ for key, cls in _VOLUME_SOURCES.items() if isinstance(value, dict) and key in value]
+    return present[0] if len(present) == 1 else None
+
+
+# A pod volume: exactly one source, whose key picks the member.
+Volume = tagged_union(
+    tuple(_VOLUME_SOURCES.values()),
+    _volume_tag,
+    f"a volume needs exactly one of {', '.join(_VOLUME_SOURCES)}",
+)
 
 
 class VolumeClaimTemplate(Model):

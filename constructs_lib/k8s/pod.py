@@ -7,17 +7,22 @@ from typing import Any
 
 from catalog.model.objects import CronJob, Workload
 from catalog.model.pod import (
+    ConfigMapVolume,
     Container,
+    EmptyDirVolume,
     EnvValue,
     ExecProbe,
+    GlusterfsVolume,
+    HostPathVolume,
     HttpProbe,
+    NfsVolume,
     Placement,
     PodSecurityContext,
     Probe,
     SecretRef,
+    SecretVolume,
     TcpProbe,
     Volume,
-    glusterfs_path,
 )
 from constructs_lib.context import Context
 from constructs_lib.k8s.structs import Structs
@@ -132,24 +137,24 @@ def _probe(s: Structs, kind: str, probe: Probe | None, default_port: int | None)
 
 def _volume(s: Structs, name: str, v: Volume, ctx: Context) -> Any:
     match v:
-        case Volume(glusterfs=str() as kind):
-            path = v.path or glusterfs_path(ctx.service, kind, ctx.cluster.storage_root)
+        case GlusterfsVolume():
+            path = v.node_path(ctx.service, ctx.cluster.storage_root)
             return s("Volume", name=name, host_path=s("VolumeHostPath", path=path, type=v.type or "Directory"))
-        case Volume(host_path=str() as path):
+        case HostPathVolume(host_path=path):
             return s("Volume", name=name, host_path=s("VolumeHostPath", path=path, type=v.type))
-        case Volume(empty_dir=ed) if ed is not None:
+        case EmptyDirVolume(empty_dir=ed):
             return s("Volume", name=name, empty_dir=s("VolumeEmptyDir", medium=ed.medium, size_limit=ed.size_limit))
-        case Volume(config_map=str() as cm):
+        case ConfigMapVolume(config_map=cm):
             return s("Volume", name=name, config_map=s("VolumeConfigMap", name=cm, default_mode=v.default_mode))
-        case Volume(secret=sv) if sv is not None:
+        case SecretVolume(secret=sv):
             items = [s("VolumeSecretItems", key=k, path=p) for k, p in sv.items.items()] or None
             secret = s(
                 "VolumeSecret", secret_name=sv.secret or ctx.secret_name, default_mode=sv.default_mode, items=items
             )
             return s("Volume", name=name, secret=secret)
-        case Volume(nfs=nfs) if nfs is not None:
+        case NfsVolume(nfs=nfs):
             return s("Volume", name=name, nfs=s("VolumeNfs", server=nfs.server, path=nfs.path))
-    raise ValueError(f"volume {name!r} has no source")
+    raise ValueError(f"volume {name!r}: unknown source {type(v).__name__}")
 
 
 def _affinity(s: Structs, placement: Placement) -> Any:
