@@ -19,12 +19,12 @@ from catalog.model.objects import Workload as WorkloadSpec
 from catalog.model.pod import ConfigMapVolume, Container, Script, SynapseConfigScript
 from configs.gitlab_runner import runner_config_command
 from configs.matrix import config_processor_script
-from constructs_lib.base import ClusterConstruct
 from constructs_lib.context import Context
 from constructs_lib.crds.cilium import CiliumNetworkPolicy
 from constructs_lib.crds.external_secret import ClusterSecretStore, ExternalSecret
 from constructs_lib.crds.traefik import IngressRoute, Middleware
 from constructs_lib.crds.vpa import VerticalPodAutoscaler
+from constructs_lib.jsii_speed import ClusterConstruct
 from constructs_lib.k8s.config_map import ConfigMap
 from constructs_lib.k8s.cron_job import CronJob
 from constructs_lib.k8s.ingress import Ingress

@@ -18,8 +18,8 @@ from catalog.model.objects import Litestream as LitestreamSpec
 from catalog.model.objects import Workload as WorkloadSpec
 from catalog.model.pod import ConfigMapVolume, Container
 from configs.litestream import litestream_config, litestream_restore_script, plex_restore_script
-from constructs_lib.base import ClusterConstruct
 from constructs_lib.context import Context
+from constructs_lib.jsii_speed import ClusterConstruct
 from constructs_lib.k8s.config_map import ConfigMap
 
 CONFIG_VOLUME = "litestream-config"

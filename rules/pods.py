@@ -130,6 +130,7 @@ def _storage_paths(catalog: Catalog) -> Iterator[Finding]:
                     "waive 'storage-path' with a reason",
                 )
 
+
 RULES = {
     "gpu-node": _gpu_nodes,
     "resources-required": _resources,

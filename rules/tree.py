@@ -21,9 +21,9 @@ from constructs import Construct
 from catalog import Catalog, CatalogError
 from catalog.model import Cluster
 from constructs_lib.app import App as ServiceApp
+from constructs_lib.jsii_speed import resources_of, service_of
 from constructs_lib.k8s.config_map import ConfigMap
 from constructs_lib.manifest import Manifest
-from constructs_lib.naming import named_resources
 from constructs_lib.nomad_job import NomadJobSpec
 from rules.engine import Finding, located, unwaived
 
@@ -67,7 +67,7 @@ def tree_findings(stack: TerraformStack) -> Iterator[Finding]:
     stack_loc = ("stacks", stack.node.id)
     for problem in literal_secrets_in_backend(_backend(stack)):
         yield Finding("no-literal-secrets", stack_loc, problem)
-    for address, (owner, resource) in named_resources(stack).items():
+    for address, (owner, resource) in resources_of(stack).items():
         loc = _service_location(owner) or stack_loc
         for problem in no_ignore_changes(_lifecycle(resource)):
             yield Finding("no-ignore-changes", loc, f"{address}: {problem}")
@@ -104,12 +104,8 @@ def literal_secrets_in_backend(backend: Mapping[str, Any]) -> list[str]:
 
 
 def _service_location(owner: Construct) -> tuple[str, str] | None:
-    node: Any = owner
-    while node is not None and not isinstance(node, TerraformStack):
-        if isinstance(node, ServiceApp):
-            return ("services", node.name)
-        node = getattr(node, "parent_scope", None)
-    return None
+    app = service_of(owner, ServiceApp)
+    return ("services", app.name) if app is not None else None
 
 
 def _lifecycle(resource: TerraformResource) -> dict[str, Any]:

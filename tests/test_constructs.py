@@ -370,7 +370,7 @@ def test_the_kubectl_binding_synthesizes_its_provider_and_yaml_body(synth_with):
 def test_structs_with_direct_getters_read_exactly_what_the_generated_getters_read():
     from cdktf_cdktf_provider_kubernetes import deployment
 
-    from constructs_lib.k8s.structs import direct_getters
+    from constructs_lib.jsii_speed import direct_getters
 
     original = deployment.DeploymentSpecTemplateSpecContainerPort
     fast = direct_getters(original)

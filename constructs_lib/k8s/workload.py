@@ -10,8 +10,8 @@ from cdktf_cdktf_provider_kubernetes import deployment, stateful_set
 from constructs import Construct
 
 from catalog.model.objects import Workload as WorkloadSpec
-from constructs_lib.base import ClusterConstruct
 from constructs_lib.context import Context
+from constructs_lib.jsii_speed import ClusterConstruct
 from constructs_lib.k8s.pod import render_pod_spec
 from constructs_lib.k8s.structs import Structs
 from constructs_lib.naming import name_resource, object_id
