@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from catalog.model import Service
+from catalog.model.pod import Container, SecretRef
 from catalog.model.suites import MatrixParams
 from configs.matrix import (
     HOMESERVER_FILE,
@@ -66,18 +67,39 @@ def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
     }
 
 
+# What the config-processor reads: each placeholder's env var, from the secret key of the same
+# name in lower case (declared under the entry's secrets.keys: the rule secret-key-declared).
+PLACEHOLDER_ENV: tuple[dict[str, SecretRef], ...] = tuple(
+    {env: SecretRef(secret=env.lower())} for _token, env, _file in PLACEHOLDERS
+)
+
+
+def _fills_placeholders(container: Container) -> bool:
+    return getattr(container.script, "builder", None) == "synapse-config"
+
+
 def expand(service: Service, p: MatrixParams) -> Service:
-    return with_config_map_data(service, matrix_documents(p))
+    """The generated documents into their ConfigMaps; the placeholder env first in the env of
+    every container that runs the synapse-config script."""
+    service = with_config_map_data(service, matrix_documents(p))
+    workloads = {}
+    for wl_name, wl in service.workloads.items():
+        sections = {}
+        for section in ("init_containers", "containers"):
+            sections[section] = {
+                name: c.model_copy(update={"env": [*PLACEHOLDER_ENV, *c.env]}) if _fills_placeholders(c) else c
+                for name, c in getattr(wl, section).items()
+            }
+        workloads[wl_name] = wl.model_copy(update=sections)
+    return service.model_copy(update={"workloads": workloads})
 
 
 def findings(service: Service, p: MatrixParams) -> Iterator[Finding]:
-    needed = [env for _token, env, _file in PLACEHOLDERS]
+    generated = {env for item in PLACEHOLDER_ENV for env in item}
     for where, container in containers(service):
-        if getattr(container.script, "builder", None) != "synapse-config":
-            continue
-        missing = [env for env in needed if env not in env_names(container)]
-        if missing:
-            yield where + ("env",), f"{where[-1]} runs the synapse-config script but does not set {', '.join(missing)}"
+        written = sorted(generated & env_names(container)) if _fills_placeholders(container) else []
+        if written:
+            yield where + ("env",), f"{', '.join(written)} is set by the matrix suite (synapse-config); remove it"
 
 
 SUITE = Suite(MatrixParams, expand, findings, GENERATED_CONFIG_MAPS)

@@ -300,13 +300,23 @@ def test_a_config_map_the_matrix_suite_fills_must_be_declared_and_not_written_by
     )
 
 
-def test_the_config_processor_must_set_every_secret_its_script_fills(tmp_path):
+def test_the_config_processor_reads_every_secret_its_script_fills_from_a_declared_key(tmp_path):
     def drop_hs_token(entry):
-        init = entry["workloads"]["synapse"]["init_containers"]["config-processor"]
-        init["env"] = [item for item in init["env"] if "HS_TOKEN" not in item]
+        entry["secrets"]["keys"].remove("hs_token")
 
     message = _problem(tmp_path, "matrix", drop_hs_token)
-    assert "config-processor runs the synapse-config script but does not set HS_TOKEN" in message
+    assert (
+        "config-processor.env[8].HS_TOKEN: rule secret-key-declared: secret key 'hs_token' is not declared" in message
+    )
+
+
+def test_the_env_the_matrix_suite_sets_is_not_written_by_hand(tmp_path):
+    def write_hs_token(entry):
+        init = entry["workloads"]["synapse"]["init_containers"]["config-processor"]
+        init["env"] = [{"HS_TOKEN": {"secret": "hs_token"}}]
+
+    message = _problem(tmp_path, "matrix", write_hs_token)
+    assert "config-processor.env: rule suite-fits: HS_TOKEN is set by the matrix suite" in message
 
 
 def test_gitlab_omnibus_settings_are_generated_not_written_and_need_the_password_env_and_ssh_host_port(tmp_path):

@@ -48,8 +48,8 @@ class MatrixParams(_SuiteParams):
     ``server`` documents (``matrix-nginx-config``), and Element's and Cinny's ``config.json``
     (``element-config``, ``cinny-config``). The entry declares those ConfigMaps (name, labels,
     static files); the suite adds the generated keys. Secrets stay ``*_PLACEHOLDER`` tokens,
-    filled in the pod by an init container running ``script: {builder: synapse-config}``, which
-    must therefore set every env var the script reads (``DB_PASSWORD``, ...) from the Secret.
+    filled in the pod by an init container running ``script: {builder: synapse-config}``; the
+    suite sets that container's env from the Secret (``DB_PASSWORD`` from key ``db_password``, ...).
     """
 
     suite: Literal["matrix"] = "matrix"
