@@ -19,7 +19,7 @@ NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 # package=program: what the tests run for real that no Python or npm package provides.
 SYSTEM_PACKAGES := nginx-light=nginx rsync=rsync graphviz=dot ruby=ruby jq=jq git=git
 
-.PHONY: help setup setup-dev system-packages synth test lint render validate audit graph bench diff clean
+.PHONY: help setup setup-dev system-packages synth test lint render validate audit graph schema bench diff clean
 
 ## help: this list, and the environment variables main.py reads
 help:
@@ -95,6 +95,10 @@ test: setup-dev
 ## lint: ruff
 lint: setup-dev
 	$(PYTHON) -m ruff check .
+
+## schema: services.schema.json, the JSON Schema of services.yaml generated from the catalog's models
+schema: setup
+	$(PYTHON) -m tools.schema
 
 ## render: cdktf.out/manifests/<stack>/*.yaml, the objects the cluster will receive
 render: setup-dev synth

@@ -6,10 +6,10 @@ test suite keeps those checks (it builds the same catalog through the same code)
 error still fails CI; ``CLUSTER_STATE_DEBUG=1`` keeps them on here too.
 
 Nothing is written unless everything is right: a bad catalog stops before synthesis (one line
-per problem, naming file, line and path), a broken rule stops synthesis (one line per
-violation, naming service and rule), both with exit code 2; the output is synthesized into a
-scratch directory and replaces cdktf.out only on success, so the previous output stays intact,
-and what Terraform keeps in cdktf.out is carried over (``stacks/output.py``).
+per problem, naming path, rule, file and line), and so does a rule of the built tree, both
+with exit code 2; the output is synthesized into a scratch directory and replaces cdktf.out
+only on success, so the previous output stays intact, and what Terraform keeps in cdktf.out is
+carried over (``stacks/output.py``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ EXIT_BAD_INPUT = 2
 
 
 def main() -> int:
-    from catalog import CatalogError, load_catalog  # imported here: `--help` needs no third-party package
+    # imported here: `--help` needs no third-party package
+    from catalog import CatalogError
+    from rules import load_catalog
 
     try:
         catalog = load_catalog(os.environ.get("CLUSTER_STATE_CATALOG", "services.yaml"))
@@ -39,10 +41,7 @@ def main() -> int:
     outdir = Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
     try:
         synthesize_into(outdir, lambda scratch: _synthesize(catalog, scratch))
-    except RuntimeError as exc:
-        print(_violations(exc), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except HclOutputError as exc:
+    except (CatalogError, HclOutputError) as exc:  # a rule of the synthesized tree (rules/tree.py), or HCL
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
     print("\n".join(stack_summaries(outdir)))
@@ -56,13 +55,6 @@ def _synthesize(catalog, scratch: Path) -> None:
     app.synth()
     if hcl_output_requested():  # `cdktf synth --hcl`: see stacks/hcl_output.py
         repair_stack_files(app, scratch)
-
-
-def _violations(exc: RuntimeError) -> str:
-    """cdktf reports annotation errors as one message; keep only the rule lines."""
-    lines = [line.strip() for line in str(exc).splitlines()]
-    rules = [line.split("] ", 1)[-1] for line in lines if ": rule " in line]
-    return "\n".join(dict.fromkeys(rules)) if rules else str(exc)
 
 
 def _optimized_argv() -> list[str] | None:

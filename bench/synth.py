@@ -35,7 +35,7 @@ def _child(kind: str, outdir: str) -> None:
     from stacks.runtime import configure_jsii_runtime
 
     configure_jsii_runtime()  # as main.py does
-    from catalog import load_catalog
+    from rules import load_catalog
     from stacks.app import build_app
 
     if kind == "floor":

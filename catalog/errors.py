@@ -15,11 +15,13 @@ class Problem:
     line: int | None
     path: str
     message: str
+    rule: str | None = None  # the rule of the engine (``rules/``) that found it; None: shape
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
         subject = f"{self.path}: " if self.path else ""
-        return f"{subject}{self.message} ({where})"
+        rule = f"rule {self.rule}: " if self.rule else ""
+        return f"{subject}{rule}{self.message} ({where})"
 
 
 class CatalogError(Exception):

@@ -1,4 +1,10 @@
-"""services.yaml -> :class:`Catalog`, or a :class:`CatalogError` listing every problem with its line."""
+"""services.yaml -> :class:`Catalog` of valid shape, or a :class:`CatalogError` listing every
+problem with its line.
+
+Only the shape is checked here (pydantic). Everything else is a rule of the engine in
+``rules/``, which runs over the catalog this returns: entry points call ``rules.load_catalog``,
+never this directly, so that every one of them gets the same checked catalog.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from catalog.checks import check_catalog
 from catalog.errors import CatalogError, Problem
 from catalog.model import Catalog
 from catalog.source import Location, SourceDocument, dotted, load_yaml
@@ -17,7 +22,9 @@ from catalog.source import Location, SourceDocument, dotted, load_yaml
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "services.yaml"
 
 
-def load_catalog(path: Path | str = DEFAULT_PATH) -> Catalog:
+def read_catalog(path: Path | str = DEFAULT_PATH) -> Catalog:
+    """The catalog at ``path``, shape-checked; it remembers the file and the line of each value
+    (:meth:`Catalog.locate`), so that later findings can be located too."""
     path = Path(path)
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
@@ -28,16 +35,13 @@ def load_catalog(path: Path | str = DEFAULT_PATH) -> Catalog:
     try:
         catalog = Catalog.model_validate(doc.data)
     except ValidationError as exc:
-        raise CatalogError(sorted(_problems(exc, doc), key=_order)) from None
-    problems = [
-        Problem(_display(path), doc.line_of(loc), dotted(loc), message) for loc, message in check_catalog(catalog)
-    ]
-    if problems:
-        raise CatalogError(sorted(problems, key=_order))
+        raise CatalogError(sorted(_problems(exc, doc), key=problem_order)) from None
+    catalog.attach_source(_display(path), doc.line_of)
     return catalog
 
 
-def _order(p: Problem) -> tuple[int, str]:
+def problem_order(p: Problem) -> tuple[int, str]:
+    """The order problems are reported in: by line, then path."""
     return (p.line or 0, p.path)
 
 

@@ -8,114 +8,98 @@ sidecar replicates every change back. Restore and replicate run the same litestr
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+import posixpath
 
 from constructs import Construct
 
-from catalog.model.pod import Container, Resources
-from configs.litestream import litestream_config, litestream_restore_script
-from constructs_lib.base import ClusterConstruct
-from constructs_lib.k8s.config_map import ConfigMap, ConfigMapProps
-from constructs_lib.k8s.volume import Volume
+from catalog.model import Cluster
+from catalog.model.objects import ConfigMap as ConfigMapSpec
+from catalog.model.objects import Litestream as LitestreamSpec
+from catalog.model.objects import Workload as WorkloadSpec
+from catalog.model.pod import ConfigMapVolume, Container
+from configs.litestream import litestream_config, litestream_restore_script, plex_restore_script
+from constructs_lib.context import Context
+from constructs_lib.jsii_speed import ClusterConstruct
+from constructs_lib.k8s.config_map import ConfigMap
 
 CONFIG_VOLUME = "litestream-config"
 CONFIG_FILE = "litestream.yml"
 
 
-@dataclass(frozen=True)
-class LitestreamProps:
-    """``databases``: ``(path, replica name, replica path)`` of each SQLite file, all replicated
-    to ``bucket`` at ``endpoint``. ``volume`` is the pod volume holding them, mounted at
-    ``mount_path``. ``secret_name``/``access_key``/``secret_key`` say where the MinIO
-    credentials are. ``config_mount`` ``file``: ``/etc/litestream.yml``; ``directory``:
-    ``/etc/litestream/``. ``restore_script`` None: the generic single-database script.
-    ``restore_env`` ``litestream`` passes the credentials as ``LITESTREAM_*`` (read by the
-    litestream CLI), ``minio`` as ``MINIO_*`` (read by a custom script)."""
-
-    config_map_name: str
-    namespace: str
-    labels: Mapping[str, str]
-    image: str
-    bucket: str
-    endpoint: str
-    databases: Sequence[tuple[str, str, str]]
-    secret_name: str
-    restore_resources: Resources
-    sidecar_resources: Resources
-    volume: str = "data"
-    mount_path: str = "/data"
-    access_key: str = "MINIO_ACCESS_KEY"
-    secret_key: str = "MINIO_SECRET_KEY"
-    config_mount: Literal["file", "directory"] = "file"
-    restore_script: str | None = None
-    restore_env: Literal["litestream", "minio"] = "litestream"
-    restore_env_from_secret: bool = False
-    extra_labels: Mapping[str, str] = field(default_factory=dict)
+def restore_script(ls: LitestreamSpec, cluster: Cluster, config_path: str) -> str:
+    """The restore init container's script: the builder of configs/litestream.py ``ls`` names."""
+    if ls.restore_script == "plex":
+        db_dir = posixpath.dirname(ls.databases[0].path)
+        return plex_restore_script(ls.bucket, cluster.minio_endpoint, db_dir=db_dir)
+    return litestream_restore_script(ls.databases[0].path, config_path)
 
 
 class Litestream(ClusterConstruct):
-    """Creates the config ConfigMap and exposes what the workload adds to its pod:
-    ``restore`` (init container), ``sidecar`` (container) and ``config_volume``."""
+    """Creates the config ConfigMap; :meth:`expand` adds to the workload what litestream runs in
+    its pod: the restore init container (first), the sidecar (last) and the config volume.
 
-    def __init__(self, scope: Construct, id: str, props: LitestreamProps):
+    ``config_mount`` ``file``: ``/etc/litestream.yml``; ``directory``: ``/etc/litestream/``.
+    ``restore_env`` ``litestream`` passes the credentials as ``LITESTREAM_*`` (read by the
+    litestream CLI), ``minio`` as ``MINIO_*`` (read by the plex script)."""
+
+    def __init__(self, scope: Construct, id: str, ls: LitestreamSpec, ctx: Context, workload: WorkloadSpec):
         super().__init__(scope, id)
-        self.config_map = ConfigMap(
-            self,
-            "config",
-            ConfigMapProps(
-                name=props.config_map_name,
-                namespace=props.namespace,
-                labels=props.labels,
-                data={CONFIG_FILE: litestream_config(list(props.databases), props.bucket, props.endpoint)},
-            ),
+        cluster = ctx.cluster
+        self.config_map_name = ls.config_map or f"{ctx.service}-litestream"
+        databases = [(d.path, d.replica, d.replica_path) for d in ls.databases]
+        config = ConfigMapSpec(
+            component=ls.component or workload.component,
+            data={CONFIG_FILE: litestream_config(databases, ls.bucket, cluster.minio_endpoint)},
         )
-        self.config_volume = Volume.from_config_map(CONFIG_VOLUME, props.config_map_name)
-        if props.config_mount == "file":
+        self.config_map = ConfigMap(self, "config", self.config_map_name, config, ctx)
+        if ls.config_mount == "file":
             config_path = f"/etc/{CONFIG_FILE}"
             config_mount = {"volume": CONFIG_VOLUME, "path": config_path, "sub_path": CONFIG_FILE}
         else:
             config_path = f"/etc/litestream/{CONFIG_FILE}"
             config_mount = {"volume": CONFIG_VOLUME, "path": "/etc/litestream"}
-        data_mount = {"volume": props.volume, "path": props.mount_path}
+        data_mount = {"volume": ls.volume, "path": ls.mount_path}
 
         def secret(key: str) -> dict[str, object]:
-            return {"secret": key, "from": props.secret_name}
+            return {"secret": key, "from": ctx.secret_name}
 
         litestream_env = [
-            {"LITESTREAM_ACCESS_KEY_ID": secret(props.access_key)},
-            {"LITESTREAM_SECRET_ACCESS_KEY": secret(props.secret_key)},
+            {"LITESTREAM_ACCESS_KEY_ID": secret(ls.access_key)},
+            {"LITESTREAM_SECRET_ACCESS_KEY": secret(ls.secret_key)},
         ]
-        if props.restore_script is None:
-            script = litestream_restore_script(props.databases[0][0], config_path)
-            restore_mounts = [data_mount, config_mount]
-        else:
-            script = props.restore_script
-            restore_mounts = [data_mount]
+        script = restore_script(ls, cluster, config_path)
+        restore_mounts = [data_mount] if ls.restore_script == "plex" else [data_mount, config_mount]
         restore_env = (
             litestream_env
-            if props.restore_env == "litestream"
-            else [{"MINIO_ACCESS_KEY": secret(props.access_key)}, {"MINIO_SECRET_KEY": secret(props.secret_key)}]
+            if ls.restore_env == "litestream"
+            else [{"MINIO_ACCESS_KEY": secret(ls.access_key)}, {"MINIO_SECRET_KEY": secret(ls.secret_key)}]
         )
         self.restore = Container.model_validate(
             {
-                "image": props.image,
+                "image": cluster.litestream_image,
                 "command": ["/bin/sh", "-c"],
                 "args": [script],
                 "env": restore_env,
+                "env_from_secret": ls.restore_env_from_secret,
                 "mounts": restore_mounts,
-                "resources": props.restore_resources.model_dump(),
+                "resources": ls.restore_resources.model_dump(),
             }
         )
-        if props.restore_env_from_secret:
-            self.restore = self.restore.model_copy(update={"env_from_secret": True})
         self.sidecar = Container.model_validate(
             {
-                "image": props.image,
+                "image": cluster.litestream_image,
                 "args": ["replicate", "-config", config_path],
                 "env": litestream_env,
                 "mounts": [data_mount, config_mount],
-                "resources": props.sidecar_resources.model_dump(),
+                "resources": ls.sidecar_resources.model_dump(),
+            }
+        )
+
+    def expand(self, wl: WorkloadSpec) -> WorkloadSpec:
+        return wl.model_copy(
+            update={
+                "init_containers": {"litestream-restore": self.restore, **wl.init_containers},
+                "containers": {**wl.containers, "litestream": self.sidecar},
+                "volumes": {**wl.volumes, CONFIG_VOLUME: ConfigMapVolume(config_map=self.config_map_name)},
             }
         )

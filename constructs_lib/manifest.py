@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -28,33 +27,34 @@ def manifest_body(obj: Mapping[str, Any]) -> str:
     return literal(manifest_yaml(obj))
 
 
-@dataclass(frozen=True)
-class ManifestProps:
-    """``api_version``/``kind``/``name``: the object's identity. ``namespace`` None: cluster-scoped.
-    ``labels`` empty: no labels key is written. ``spec`` is the object's spec in API (camelCase) form."""
-
-    api_version: str
-    kind: str
-    name: str
-    spec: Mapping[str, Any]
-    namespace: str | None = None
-    labels: Mapping[str, str] = field(default_factory=dict)
-    depends_on: Sequence[ITerraformDependable] = ()
-
-
 class Manifest(KubectlManifest):
     """One object as a ``kubectl_manifest`` named ``<kind>_<name>``. The construct is the
-    resource (no wrapper): every construct costs a round trip to the jsii kernel."""
+    resource (no wrapper): every construct costs a round trip to the jsii kernel.
 
-    def __init__(self, scope: Construct, id: str, props: ManifestProps):
-        metadata: dict[str, Any] = {"name": props.name}
-        if props.namespace is not None:
-            metadata["namespace"] = props.namespace
-        if props.labels:
-            metadata["labels"] = dict(props.labels)
-        obj = {"apiVersion": props.api_version, "kind": props.kind, "metadata": metadata, "spec": dict(props.spec)}
+    ``namespace`` None: cluster-scoped. ``labels`` empty: no labels key is written. ``spec`` is
+    the object's spec in API (camelCase) form."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        api_version: str,
+        kind: str,
+        name: str,
+        spec: Mapping[str, Any],
+        namespace: str | None = None,
+        labels: Mapping[str, str] | None = None,
+        depends_on: Sequence[ITerraformDependable] = (),
+    ):
+        metadata: dict[str, Any] = {"name": name}
+        if namespace is not None:
+            metadata["namespace"] = namespace
+        if labels:
+            metadata["labels"] = dict(labels)
+        obj = {"apiVersion": api_version, "kind": kind, "metadata": metadata, "spec": dict(spec)}
         text = manifest_yaml(obj)
-        super().__init__(scope, id, yaml_body=literal(text), depends_on=props.depends_on)
+        super().__init__(scope, id, yaml_body=literal(text), depends_on=list(depends_on))
         self.object = obj
         self.yaml = text
-        name_own_resource(self, scope, manifest_id(props.kind, props.name))
+        name_own_resource(self, scope, manifest_id(kind, name))

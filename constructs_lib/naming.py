@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 
-from cdktf import TerraformResource, TerraformStack
+from cdktf import TerraformResource
 from constructs import Construct
 
-from constructs_lib.base import stack_of
+from constructs_lib.jsii_speed import own_resource, resources_of, stack_of
 
 
 def snake(text: str) -> str:
@@ -38,7 +38,7 @@ def name_resource(owner: Construct, resource: TerraformResource, logical_id: str
     share an address (Terraform JSON would silently keep only the last one)."""
     stack = stack_of(owner)
     address = f"{_resource_type(resource)}.{logical_id}"
-    taken = named_resources(stack)
+    taken = resources_of(stack)
     if address in taken:
         raise ValueError(f"two resources of stack {stack.node.path!r} would both be {address}")
     taken[address] = (owner, resource)
@@ -47,17 +47,9 @@ def name_resource(owner: Construct, resource: TerraformResource, logical_id: str
 
 
 def name_own_resource(construct: TerraformResource, scope: Construct, logical_id: str) -> None:
-    """Completes a construct that is itself its resource (no wrapper): it remembers its scope
-    on the Python side, is its own ``resource`` and gets its address."""
-    construct.parent_scope = scope
-    construct.resource = construct
+    """Completes a construct that is itself its resource (no wrapper) and gives it its address."""
+    own_resource(construct, scope)
     name_resource(construct, construct, logical_id)
-
-
-def named_resources(stack: TerraformStack) -> dict[str, tuple[Construct, TerraformResource]]:
-    """``{address: (owning construct, resource)}`` of the stack, kept on the Python side: the
-    rules read the domain objects of the owners instead of asking jsii for each resource."""
-    return stack.__dict__.setdefault("_cluster_state_resources", {})
 
 
 _TYPES: dict[type, str] = {}

@@ -15,7 +15,7 @@ from pathlib import Path
 from cdktf_cdktf_provider_nomad.job import Job, JobHcl2
 from constructs import Construct
 
-from constructs_lib.base import ClusterConstruct
+from constructs_lib.jsii_speed import ClusterConstruct
 from constructs_lib.naming import name_resource
 from constructs_lib.terraform_text import literal
 

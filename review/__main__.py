@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _acknowledgments(root: Path) -> dict[str, str]:
     """``{address: reason}`` from the working tree's catalog (it synthesized, so it loads)."""
-    from catalog import CatalogError, load_catalog
+    from catalog import CatalogError
+    from rules import load_catalog
 
     try:
         catalog = load_catalog(root / "services.yaml")

@@ -1,10 +1,46 @@
-"""The cluster's hard-won rules, enforced at synthesis as a cdktf Aspect.
+"""The one engine of findings (``rules/engine.py``) and its rules, one module per theme.
 
-Each rule is a plain function over domain objects (pod props, the catalog entry, the
-Terraform config of a resource): no cdktf types in the checks themselves. A service can waive
-a rule only in services.yaml, with a written reason.
+Entry points read the catalog with :func:`load_catalog` here: the shape-checked catalog of
+``catalog/``, its suite entries expanded (``suites/``), with every rule run over it. A module of
+rules exports ``RULES = {"rule-id": check}`` and is registered with one line below: in
+:data:`ENGINE` (over the expanded catalog, what the constructs render) or, for the few rules
+about what the entry declares before expansion, in :data:`DECLARED`. The rules that need the
+synthesized tree are in ``rules/tree.py`` (imported by ``stacks/``, as it needs cdktf).
 """
 
-from rules.aspect import ClusterRules, apply_rules
+from __future__ import annotations
 
-__all__ = ["ClusterRules", "apply_rules"]
+from pathlib import Path
+
+from catalog import Catalog, read_catalog
+from catalog.loader import DEFAULT_PATH
+from rules import cron, declared, defaults, pods, suites, uniqueness
+from rules.engine import Finding, Registry
+from suites import expand_catalog
+
+DECLARED = Registry()
+DECLARED.register(suites.RULES)
+DECLARED.register(defaults.RULES)
+
+ENGINE = Registry()
+ENGINE.register(uniqueness.RULES)
+ENGINE.register(declared.RULES)
+ENGINE.register(pods.RULES)
+ENGINE.register(cron.RULES)
+
+
+def load_catalog(path: Path | str = DEFAULT_PATH) -> Catalog:
+    """services.yaml -> the checked, expanded catalog, or a CatalogError listing every problem
+    located (file, line, YAML path, rule)."""
+    return checked(read_catalog(path))
+
+
+def checked(declared: Catalog) -> Catalog:
+    """``declared`` expanded and checked by every rule (for catalogs built in code, e.g. tests)."""
+    DECLARED.check(declared)
+    catalog = expand_catalog(declared)
+    ENGINE.check(catalog)
+    return catalog
+
+
+__all__ = ["DECLARED", "ENGINE", "Finding", "Registry", "checked", "load_catalog"]

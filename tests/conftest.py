@@ -25,7 +25,7 @@ CRD_SCHEMAS = PROJECT_ROOT / "validation" / "crds"  # the same folder validation
 
 @pytest.fixture(scope="session")
 def catalog():
-    from catalog import load_catalog
+    from rules import load_catalog
 
     return load_catalog(PROJECT_ROOT / "services.yaml")
 

@@ -9,7 +9,8 @@ from pydantic import ValidationError
 from catalog.model.objects import Litestream
 from catalog.model.pod import Container
 from configs.gitlab_runner import runner_config_command
-from constructs_lib.app import restore_script, with_script
+from constructs_lib.app import with_script
+from constructs_lib.litestream import restore_script
 
 RESOURCES = {"requests": {"cpu": "10m"}, "limits": {"memory": "64Mi"}}
 PLEX_DATABASES = [
@@ -62,14 +63,18 @@ def test_a_runner_name_that_would_break_the_sed_expression_is_rejected():
 
 
 def test_the_plex_restore_script_is_filled_from_the_catalog_and_the_cluster(catalog):
-    script = restore_script(_plex(), catalog.cluster)
+    script = restore_script(_plex(), catalog.cluster, "/etc/litestream.yml")
     assert "DB_DIR=/data/Databases\n" in script
     assert "BUCKET=plex-litestream\n" in script
     assert f"ENDPOINT={catalog.cluster.minio_endpoint}\n" in script
 
 
-def test_the_single_database_restore_is_left_to_the_construct(catalog):
-    assert restore_script(_plex(restore_script="single-database"), catalog.cluster) is None
+def test_the_single_database_restore_restores_the_first_database_with_the_mounted_config(catalog):
+    script = restore_script(_plex(restore_script="single-database"), catalog.cluster, "/etc/litestream.yml")
+    assert (
+        "CONFIG=/etc/litestream.yml\n" in script
+        and "DB_PATH=/data/Databases/com.plexapp.plugins.library.db\n" in script
+    )
 
 
 def test_the_plex_restore_needs_the_minio_credential_names():

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from catalog import CatalogError, load_catalog
+from catalog import CatalogError
+from rules import load_catalog
 
 VALID = """\
 cluster:
@@ -27,7 +28,7 @@ services:
       sidecar_resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}
     workloads:
       web:
-        replicas: 1
+        replicas: 2
         placement: {arch: [amd64, arm64]}
         containers:
           web:
@@ -55,7 +56,7 @@ services:
       api:
         placement: {node: hestia}
         containers:
-          api: {image: example/api:1.0, ports: [{port: 8080}]}
+          api: {image: example/api:1.0, ports: [{port: 8080}], resources: {requests: {cpu: 1m}, limits: {cpu: 1m}}}
         services:
           api: {ports: [{port: 80, target_port: 8080}]}
     ingresses:
@@ -69,28 +70,28 @@ CASES = [
     #  AT_CHANGE: the line where the replacement starts, i.e. the error points at the edited line)
     (
         "yaml syntax error",
-        "        replicas: 1",
-        "        replicas: 1: 2",
+        "        replicas: 2",
+        "        replicas: 2: 2",
         "yaml syntax error: mapping values are not allowed",
         AT_CHANGE,
     ),
     (
         "unknown key",
-        "        replicas: 1",
+        "        replicas: 2",
         "        replica: 1",
         "services.web.workloads.web.replica: unknown key 'replica'; allowed:",
         AT_CHANGE,
     ),
     (
         "wrong type",
-        "        replicas: 1",
+        "        replicas: 2",
         "        replicas: one",
         "services.web.workloads.web.replicas: expected an integer, got a string 'one'",
         AT_CHANGE,
     ),
     (
         "negative replicas",
-        "        replicas: 1",
+        "        replicas: 2",
         "        replicas: -1",
         "services.web.workloads.web.replicas: input should be greater than or equal to 0, got -1",
         AT_CHANGE,
@@ -111,8 +112,8 @@ CASES = [
     ),
     (
         "duplicate yaml key",
-        "        replicas: 1",
-        "        replicas: 1\n        replicas: 2",
+        "        replicas: 2",
+        "        replicas: 2\n        replicas: 2",
         "services.web.workloads.web.replicas: duplicate key 'replicas'",
         21,
     ),
@@ -148,7 +149,7 @@ CASES = [
         "hostname claimed twice",
         "hosts: [api.example.org]",
         "hosts: [web.example.org]",
-        "services.api.ingresses.api.hosts[0]: hostname 'web.example.org' is already claimed by service 'web'",
+        "services.api.ingresses.api.hosts[0]: rule hostname-unique: hostname 'web.example.org' is already claimed by service 'web'",
         AT_CHANGE,
     ),
     (
@@ -169,7 +170,7 @@ CASES = [
         "node port used twice",
         "api: {ports: [{port: 80, target_port: 8080}]}",
         "api: {type: NodePort, ports: [{port: 80, node_port: 30080}]}",
-        "services.api.workloads.api.services.api.ports[0].node_port: node_port 30080 is already used by 'web/web'",
+        "services.api.workloads.api.services.api.ports[0].node_port: rule node-port-unique: node_port 30080 is already used by 'web/web'",
         AT_CHANGE,
     ),
     (
@@ -183,21 +184,21 @@ CASES = [
         "invalid cron schedule",
         'schedule: "0 3 * * *"',
         'schedule: "0 25 * * *"',
-        "services.web.cron_jobs.nightly.schedule: invalid cron schedule '0 25 * * *': '25' is out of range 0-23",
+        "services.web.cron_jobs.nightly.schedule: rule cron-schedule: invalid cron schedule '0 25 * * *': '25' is out of range 0-23",
         AT_CHANGE,
     ),
     (
         "cron schedule with 6 fields",
         'schedule: "0 3 * * *"',
         'schedule: "0 0 3 * * *"',
-        "invalid cron schedule '0 0 3 * * *': expected 5 fields",
+        "rule cron-schedule: invalid cron schedule '0 0 3 * * *': expected 5 fields",
         AT_CHANGE,
     ),
     (
         "image without tag",
         "image: nginx:1.27",
         "image: nginx",
-        "services.web.workloads.web.containers.web.image: image 'nginx' has no tag",
+        "services.web.workloads.web.containers.web.image: rule image-tag-required: image 'nginx' has no tag",
         AT_CHANGE,
     ),
     (
@@ -211,28 +212,28 @@ CASES = [
         "hostPath outside /storage/v/",
         "files: {glusterfs: files}",
         "files: {host_path: /srv/files}",
-        "services.web.workloads.web.volumes.files: hostPath '/srv/files' is outside /storage/v/",
+        "services.web.workloads.web.volumes.files: rule storage-path: hostPath '/srv/files' is outside /storage/v/",
         AT_CHANGE,
     ),
     (
         "glusterfs path breaking the naming",
         "files: {glusterfs: files}",
         "files: {glusterfs: files, path: /storage/v/other}",
-        "services.web.workloads.web.volumes.files.path: hostPath '/storage/v/other' breaks the glusterfs_<service>_<type> naming",
+        "services.web.workloads.web.volumes.files.path: rule storage-path: hostPath '/storage/v/other' breaks the glusterfs_<service>_<type> naming",
         AT_CHANGE,
     ),
     (
         "secret key used but not declared",
         "- TOKEN: {secret: TOKEN}",
         "- TOKEN: {secret: PASSWORD}",
-        "services.web.workloads.web.containers.web.env[1].TOKEN: secret key 'PASSWORD' is not declared under secrets.keys",
+        "services.web.workloads.web.containers.web.env[1].TOKEN: rule secret-key-declared: secret key 'PASSWORD' is not declared under secrets.keys",
         AT_CHANGE,
     ),
     (
         "unknown node name",
         "placement: {node: hestia}",
         "placement: {node: zeus}",
-        "services.api.workloads.api.placement.node: unknown node 'zeus'; known nodes: hestia, nyx",
+        "services.api.workloads.api.placement.node: rule node-declared: unknown node 'zeus'; known nodes: hestia, nyx",
         AT_CHANGE,
     ),
     (
@@ -258,8 +259,8 @@ CASES = [
     ),
     (
         "strategy on a StatefulSet",
-        "        replicas: 1",
-        "        replicas: 1\n        kind: StatefulSet\n        strategy: Recreate",
+        "        replicas: 2",
+        "        replicas: 2\n        kind: StatefulSet\n        strategy: Recreate",
         "services.web.workloads.web: strategy applies to kind: Deployment only",
         AT_CHANGE - 1,
     ),
@@ -274,7 +275,7 @@ CASES = [
         "mount of an undeclared volume",
         "mounts: [{volume: data, path: /data}]",
         "mounts: [{volume: cache, path: /data}]",
-        "services.web.workloads.web.containers.web.mounts[0].volume: volume 'cache' is not declared; declared: data, files",
+        "services.web.workloads.web.containers.web.mounts[0].volume: rule volume-declared: volume 'cache' is not declared; declared: data, files",
         AT_CHANGE,
     ),
     (
@@ -302,14 +303,14 @@ CASES = [
         "litestream on an undeclared workload",
         "      workload: web\n",
         "      workload: db\n",
-        "services.web.litestream.workload: workload 'db' is not declared; declared: web",
+        "services.web.litestream.workload: rule litestream-target-declared: workload 'db' is not declared; declared: web",
         AT_CHANGE,
     ),
     (
         "probe with no kind",
         "resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}\n        volumes",
         "resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}\n            liveness: {period: 10}\n        volumes",
-        "services.web.workloads.web.containers.web.liveness: a probe needs exactly one of http, exec, tcp (got none)",
+        "services.web.workloads.web.containers.web.liveness: a probe needs exactly one of http, exec, tcp",
         AT_CHANGE + 1,
     ),
     # Kubernetes expands $(VAR) only from variables declared earlier in the same list; anything
@@ -380,12 +381,12 @@ def test_env_may_expand_variables_declared_earlier_and_escape_the_rest(tmp_path)
 
 def test_a_gpu_request_on_a_node_without_a_gpu_is_refused(tmp_path):
     text = _mutated("placement: {node: hestia}", "placement: {node: nyx}").replace(
-        "api: {image: example/api:1.0, ports: [{port: 8080}]}",
-        "api: {image: example/api:1.0, ports: [{port: 8080}], resources: {limits: {nvidia.com/gpu: '1'}}}",
+        "limits: {cpu: 1m}}}",
+        "limits: {cpu: 1m, nvidia.com/gpu: '1'}}}",
     )
     (error,) = _errors(tmp_path, text)
     assert error.startswith(
-        "services.api.workloads.api.containers.api.resources: requests a GPU but is not pinned to a GPU node"
+        "services.api.workloads.api.containers.api.resources: rule gpu-node: requests a GPU but is not pinned to a GPU node"
     )
     assert "GPU nodes: hestia" in error
 
@@ -402,12 +403,21 @@ def test_a_root_that_is_not_a_mapping_is_refused(tmp_path):
 
 
 def test_every_problem_of_a_catalog_is_reported_at_once(tmp_path):
-    text = _mutated("        replicas: 1", "        replicas: one").replace("image: nginx:1.27", "image: nginx")
+    text = _mutated("        replicas: 2", "        replicas: one").replace("port: 80}]", "port: 80000}]")
     errors = _errors(tmp_path, text)
     assert len(errors) == 2
     assert [e.split(":")[0] for e in errors] == [
         "services.web.workloads.web.replicas",
-        "services.web.workloads.web.containers.web.image",
+        "services.web.workloads.web.containers.web.ports[0].port",
+    ]
+
+
+def test_every_finding_of_the_rules_is_reported_at_once_once_the_shape_is_right(tmp_path):
+    text = _mutated("image: nginx:1.27", "image: nginx").replace('"0 3 * * *"', '"0 25 * * *"')
+    errors = _errors(tmp_path, text)
+    assert [e.split(": ")[:2] for e in errors] == [
+        ["services.web.workloads.web.containers.web.image", "rule image-tag-required"],
+        ["services.web.cron_jobs.nightly.schedule", "rule cron-schedule"],
     ]
 
 

@@ -1,54 +1,78 @@
-"""Focused assertions on each construct, synthesized alone in a scratch stack."""
+"""Focused assertions on each construct, synthesized alone in a scratch stack: each renders a
+catalog model (built here from its YAML form) with a :class:`Context`."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 import yaml
 
-from catalog.model.objects import ServicePort
-from catalog.model.pod import Container, Placement, Resources
+from catalog.model import Cluster
+from catalog.model.objects import ConfigMap as ConfigMapSpec
+from catalog.model.objects import CronJob as CronJobSpec
+from catalog.model.objects import ExternalSecret as ExternalSecretSpec
+from catalog.model.objects import Ingress as IngressSpec
+from catalog.model.objects import IngressRoute as IngressRouteSpec
+from catalog.model.objects import Litestream as LitestreamSpec
+from catalog.model.objects import NetworkPolicy, ServiceSpec, Vpa
+from catalog.model.objects import Workload as WorkloadSpec
+from catalog.model.service import ClusterSecretStore as ClusterSecretStoreSpec
+from constructs_lib.context import Context
 from constructs_lib.terraform_text import unescape
 
-RES = Resources.model_validate(
-    {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}}
+RES = {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}}
+CLUSTER = Cluster.model_validate(
+    {
+        "domain": "example.org",
+        "nodes": {"hestia": {"arch": "amd64"}},
+        "minio_endpoint": "http://minio:9000",
+        "litestream_image": "litestream/litestream:0.5",
+        "tls_secret": "wild-tls",
+    }
 )
 
 
-def _container(**extra) -> Container:
-    return Container.model_validate({"image": "nginx:1.27", "ports": [{"port": 80, "name": "http"}], **extra})
+def _ctx(service: str = "web", labels: dict[str, str] | None = None, secret_name: str | None = None) -> Context:
+    return Context(service, "default", CLUSTER, labels if labels is not None else {"app": service}, secret_name)
 
 
-def test_a_glusterfs_volume_follows_the_storage_convention_unless_overridden():
-    from constructs_lib.k8s.volume import Volume
+def _container(**extra) -> dict[str, Any]:
+    return {"image": "nginx:1.27", "ports": [{"port": 80, "name": "http"}], **extra}
 
-    assert Volume.glusterfs("data", "nginx-sites", "code").settings == {
-        "path": "/storage/v/glusterfs_nginx_sites_code",
-        "type": "Directory",
-    }
-    assert Volume.glusterfs("data", "open-webui", "data", path="/storage/v/glusterfs_ollama_data").host_path_value == (
-        "/storage/v/glusterfs_ollama_data"
+
+def _workload(container: dict[str, Any], **extra) -> WorkloadSpec:
+    return WorkloadSpec.model_validate({"containers": {"c": container}, **extra})
+
+
+def _pod_spec(resources, address: str) -> dict[str, Any]:
+    return resources[address]["spec"]["template"]["spec"]
+
+
+def test_a_glusterfs_volume_follows_the_storage_convention_unless_overridden(synth_with):
+    from constructs_lib.k8s.workload import Workload
+
+    wl = _workload(
+        _container(),
+        volumes={
+            "code": {"glusterfs": "code"},
+            "data": {"glusterfs": "data", "path": "/storage/v/glusterfs_ollama_data"},
+        },
     )
+    ctx = _ctx("nginx-sites")
+    resources = synth_with(lambda s: Workload(s, "w", "web", wl, ctx, {"app": "web"}, {"app": "web"}))
+    assert _pod_spec(resources, "kubernetes_deployment.web")["volume"] == [
+        {"name": "code", "host_path": {"path": "/storage/v/glusterfs_nginx_sites_code", "type": "Directory"}},
+        {"name": "data", "host_path": {"path": "/storage/v/glusterfs_ollama_data", "type": "Directory"}},
+    ]
 
 
 def test_a_deployment_selects_its_pods_by_the_selector_and_labels_them_with_all_labels(synth_with):
-    from constructs_lib.k8s.pod import PodProps
-    from constructs_lib.k8s.workload import Workload, WorkloadProps
+    from constructs_lib.k8s.workload import Workload
 
     labels = {"app": "web", "environment": "prod", "managed-by": "terraform"}
-    resources = synth_with(
-        lambda s: Workload(
-            s,
-            "w",
-            WorkloadProps(
-                name="web",
-                namespace="default",
-                labels=labels,
-                selector={"app": "web"},
-                pod=PodProps(containers={"web": _container()}, placement=Placement(node="hestia", node_arch="amd64")),
-                strategy="Recreate",
-            ),
-        )
-    )
+    wl = _workload(_container(), placement={"node": "hestia", "node_arch": "amd64"}, strategy="Recreate")
+    resources = synth_with(lambda s: Workload(s, "w", "web", wl, _ctx(labels=labels), labels, {"app": "web"}))
     spec = resources["kubernetes_deployment.web"]["spec"]
     assert spec["selector"] == {"match_labels": {"app": "web"}}
     assert spec["template"]["metadata"]["labels"] == labels
@@ -61,35 +85,21 @@ def test_a_deployment_selects_its_pods_by_the_selector_and_labels_them_with_all_
 
 
 def test_a_workload_whose_selector_is_not_among_its_labels_is_refused(synth_with):
-    from constructs_lib.k8s.pod import PodProps
-    from constructs_lib.k8s.workload import Workload, WorkloadProps
+    from constructs_lib.k8s.workload import Workload
 
-    props = WorkloadProps("web", "default", {"app": "web"}, {"app": "api"}, PodProps(containers={"web": _container()}))
     with pytest.raises(ValueError, match="selector .* is not a subset of its labels"):
-        synth_with(lambda s: Workload(s, "w", props))
+        synth_with(lambda s: Workload(s, "w", "web", _workload(_container()), _ctx(), {"app": "web"}, {"app": "api"}))
 
 
 def test_a_stateful_set_is_governed_by_its_service_and_keeps_volume_claim_templates(synth_with):
-    from catalog.model.pod import VolumeClaimTemplate
-    from constructs_lib.k8s.pod import PodProps
-    from constructs_lib.k8s.workload import Workload, WorkloadProps
+    from constructs_lib.k8s.workload import Workload
 
-    vct = VolumeClaimTemplate.model_validate({"storage": "2Gi", "storage_class": "local-path"})
-    resources = synth_with(
-        lambda s: Workload(
-            s,
-            "w",
-            WorkloadProps(
-                "plex",
-                "default",
-                {"app": "plex"},
-                {"app": "plex"},
-                PodProps(containers={"plex": _container()}),
-                kind="StatefulSet",
-                volume_claim_templates={"plex-data": vct},
-            ),
-        )
+    wl = _workload(
+        _container(),
+        kind="StatefulSet",
+        volume_claim_templates={"plex-data": {"storage": "2Gi", "storage_class": "local-path"}},
     )
+    resources = synth_with(lambda s: Workload(s, "w", "plex", wl, _ctx("plex"), {"app": "plex"}, {"app": "plex"}))
     spec = resources["kubernetes_stateful_set.plex"]["spec"]
     assert spec["service_name"] == "plex"
     assert spec["volume_claim_template"] == [
@@ -105,64 +115,54 @@ def test_a_stateful_set_is_governed_by_its_service_and_keeps_volume_claim_templa
 
 
 def test_env_keeps_its_order_and_reads_secret_keys_from_the_service_secret(synth_with):
-    from constructs_lib.k8s.pod import PodProps
-    from constructs_lib.k8s.workload import Workload, WorkloadProps
+    from constructs_lib.k8s.workload import Workload
 
     container = _container(
         env=[{"PGPASSWORD": {"secret": "PGPASSWORD"}}, {"DATABASE_URL": "postgres://u:$(PGPASSWORD)@db/x"}]
     )
-    resources = synth_with(
-        lambda s: Workload(
-            s,
-            "w",
-            WorkloadProps(
-                "api",
-                "default",
-                {"app": "api"},
-                {"app": "api"},
-                PodProps({"api": container}, secret_name="api-secrets"),
-            ),
-        )
-    )
-    env = resources["kubernetes_deployment.api"]["spec"]["template"]["spec"]["container"][0]["env"]
+    ctx = _ctx("api", secret_name="api-secrets")
+    resources = synth_with(lambda s: Workload(s, "w", "api", _workload(container), ctx, {"app": "api"}, {"app": "api"}))
+    env = _pod_spec(resources, "kubernetes_deployment.api")["container"][0]["env"]
     assert [e["name"] for e in env] == ["PGPASSWORD", "DATABASE_URL"]
     assert env[0]["value_from"] == {"secret_key_ref": {"key": "PGPASSWORD", "name": "api-secrets"}}
 
 
 def test_probes_default_to_the_first_container_port(synth_with):
-    from constructs_lib.k8s.pod import PodProps
-    from constructs_lib.k8s.workload import Workload, WorkloadProps
+    from constructs_lib.k8s.workload import Workload
 
     container = _container(
         liveness={"http": "/health", "period": 10}, readiness={"tcp": 81}, startup={"exec": ["true"]}
     )
-    resources = synth_with(
-        lambda s: Workload(
-            s, "w", WorkloadProps("p", "default", {"app": "p"}, {"app": "p"}, PodProps({"p": container}))
-        )
-    )
-    c = resources["kubernetes_deployment.p"]["spec"]["template"]["spec"]["container"][0]
+    resources = synth_with(lambda s: Workload(s, "w", "p", _workload(container), _ctx("p"), {"app": "p"}, {"app": "p"}))
+    c = _pod_spec(resources, "kubernetes_deployment.p")["container"][0]
     assert c["liveness_probe"] == {"http_get": {"path": "/health", "port": "80"}, "period_seconds": 10}
     assert c["readiness_probe"] == {"tcp_socket": [{"port": "81"}]}
     assert c["startup_probe"] == {"exec": {"command": ["true"]}}
 
 
 def test_a_service_writes_only_what_it_states(synth_with):
-    from constructs_lib.k8s.service import Service, ServiceProps
+    from constructs_lib.k8s.service import Service
+    from constructs_lib.k8s.workload import Workload
 
-    port = ServicePort.model_validate({"port": 5432, "target_port": 5432})
-    resources = synth_with(
-        lambda s: Service(s, "s", ServiceProps("db", "default", {"app": "db"}, {"app": "db"}, [port]))
-    )
-    spec = resources["kubernetes_service.db"]["spec"]
-    assert spec == {"port": [{"port": 5432, "target_port": "5432"}], "selector": {"app": "db"}}
+    svc = ServiceSpec.model_validate({"ports": [{"port": 5432, "target_port": 5432}]})
+
+    def build(s):
+        labels = {"app": "db", "component": "postgres"}
+        db = Workload(s, "w", "db", _workload(_container()), _ctx("db"), labels, {"app": "db"})
+        Service(s, "s", "db", svc, _ctx("db"), db)
+
+    resources = synth_with(build)
+    body = resources["kubernetes_service.db"]
+    assert body["spec"] == {"port": [{"port": 5432, "target_port": "5432"}], "selector": {"app": "db"}}
+    assert body["metadata"]["labels"] == {"app": "db", "component": "postgres"}, "the workload's labels"
 
 
 def test_a_config_map_escapes_terraform_interpolation_so_the_file_arrives_unchanged(synth_with):
-    from constructs_lib.k8s.config_map import ConfigMap, ConfigMapProps
+    from constructs_lib.k8s.config_map import ConfigMap
 
     text = 'location / { return 301 https://www.$host$request_uri; }\necho "${HOME}" %{x}\n'
-    resources = synth_with(lambda s: ConfigMap(s, "c", ConfigMapProps("web-config", "default", {"a.conf": text}, {})))
+    cm = ConfigMapSpec(data={"a.conf": text}, labelled=False)
+    resources = synth_with(lambda s: ConfigMap(s, "c", "web-config", cm, _ctx()))
     body = resources["kubernetes_config_map.web_config"]
     assert body["data"]["a.conf"] == text.replace("${", "$${").replace("%{", "%%{")
     assert unescape(body["data"]["a.conf"]) == text
@@ -170,15 +170,10 @@ def test_a_config_map_escapes_terraform_interpolation_so_the_file_arrives_unchan
 
 
 def test_an_ingress_is_a_traefik_websecure_route_with_the_wildcard_certificate(synth_with):
-    from constructs_lib.k8s.ingress import Ingress, IngressProps
+    from constructs_lib.k8s.ingress import Ingress
 
-    resources = synth_with(
-        lambda s: Ingress(
-            s,
-            "i",
-            IngressProps("web", "default", {"app": "web"}, ["a.example.org", "b.example.org"], "web", 80, "wild-tls"),
-        )
-    )
+    ing = IngressSpec.model_validate({"hosts": ["a.example.org", "b.example.org"], "backend": "web:80"})
+    resources = synth_with(lambda s: Ingress(s, "i", "web", ing, _ctx()))
     body = resources["kubernetes_ingress_v1.web"]
     assert body["metadata"]["annotations"] == {
         "traefik.ingress.kubernetes.io/router.entrypoints": "websecure",
@@ -192,24 +187,13 @@ def test_an_ingress_is_a_traefik_websecure_route_with_the_wildcard_certificate(s
 
 
 def test_a_cron_job_labels_itself_its_job_and_its_pods(synth_with):
-    from constructs_lib.k8s.cron_job import CronJob, CronJobProps
-    from constructs_lib.k8s.pod import PodProps
+    from constructs_lib.k8s.cron_job import CronJob
 
     labels = {"app": "backup"}
-    resources = synth_with(
-        lambda s: CronJob(
-            s,
-            "c",
-            CronJobProps(
-                "backup",
-                "default",
-                labels,
-                "0 3 * * *",
-                PodProps({"b": _container()}, restart_policy="OnFailure"),
-                timezone="Europe/London",
-            ),
-        )
+    cj = CronJobSpec.model_validate(
+        {"schedule": "0 3 * * *", "timezone": "Europe/London", "containers": {"b": _container()}}
     )
+    resources = synth_with(lambda s: CronJob(s, "c", "backup", cj, _ctx("backup", labels)))
     spec = resources["kubernetes_cron_job_v1.backup"]["spec"]
     assert (
         spec["schedule"] == "0 3 * * *"
@@ -226,27 +210,33 @@ def _manifest(resources, address):
 
 
 def test_an_external_secret_maps_each_key_to_the_same_vault_property(synth_with):
-    from constructs_lib.crds.external_secret import ExternalSecret, ExternalSecretProps
+    from constructs_lib.crds.external_secret import ExternalSecret
 
-    resources = synth_with(
-        lambda s: ExternalSecret(
-            s, "e", ExternalSecretProps("web-secrets", "default", "nomad/default/web", ["A", "B"], "vault-backend")
-        )
-    )
+    spec = ExternalSecretSpec.model_validate({"keys": ["A", "B"], "labelled": False})
+    ctx = _ctx(secret_name="web-secrets")
+    resources = synth_with(lambda s: ExternalSecret(s, "e", spec, ctx))
     obj = _manifest(resources, "kubectl_manifest.external_secret_web_secrets")
     assert obj["apiVersion"] == "external-secrets.io/v1"
-    assert obj["spec"]["secretStoreRef"] == {"kind": "ClusterSecretStore", "name": "vault-backend"}
+    assert obj["spec"]["secretStoreRef"] == {"kind": "ClusterSecretStore", "name": CLUSTER.secret_store}
     assert obj["spec"]["target"] == {"name": "web-secrets"}, "creationPolicy is not written unless stated"
     assert obj["spec"]["data"][1] == {"secretKey": "B", "remoteRef": {"key": "nomad/default/web", "property": "B"}}
     assert "labels" not in obj["metadata"]
 
 
 def test_a_cluster_secret_store_is_cluster_scoped(synth_with):
-    from constructs_lib.crds.external_secret import ClusterSecretStore, ClusterSecretStoreProps
+    from constructs_lib.crds.external_secret import ClusterSecretStore
 
-    props = ClusterSecretStoreProps("vault-backend", "https://vault", "nomad", "v2", "eso", "eso", "eso")
+    css = ClusterSecretStoreSpec.model_validate(
+        {
+            "name": "vault-backend",
+            "server": "https://vault",
+            "path": "nomad",
+            "auth": {"role": "eso", "service_account": "eso", "service_account_namespace": "eso"},
+        }
+    )
     obj = _manifest(
-        synth_with(lambda s: ClusterSecretStore(s, "c", props)), "kubectl_manifest.cluster_secret_store_vault_backend"
+        synth_with(lambda s: ClusterSecretStore(s, "c", css, _ctx())),
+        "kubectl_manifest.cluster_secret_store_vault_backend",
     )
     assert "namespace" not in obj["metadata"]
     assert obj["spec"]["provider"]["vault"]["auth"]["kubernetes"]["serviceAccountRef"] == {
@@ -256,15 +246,24 @@ def test_a_cluster_secret_store_is_cluster_scoped(synth_with):
 
 
 def test_an_ingress_route_namespaces_its_middlewares_and_writes_priority_only_when_set(synth_with):
-    from constructs_lib.crds.traefik import IngressRoute, IngressRouteProps, TraefikRoute, route_match
+    from constructs_lib.crds.traefik import IngressRoute
 
-    routes = [
-        TraefikRoute(route_match("docs.example.org", "/gotrue"), [("gotrue", 9999)], ["strip"]),
-        TraefikRoute(route_match("docs.example.org", None), [("web", 80)], priority=1),
-    ]
+    ir = IngressRouteSpec.model_validate(
+        {
+            "labelled": False,
+            "routes": [
+                {
+                    "host": "docs.example.org",
+                    "path_prefix": "/gotrue",
+                    "services": ["gotrue:9999"],
+                    "middlewares": ["strip"],
+                },
+                {"host": "docs.example.org", "services": ["web:80"], "priority": 1},
+            ],
+        }
+    )
     obj = _manifest(
-        synth_with(lambda s: IngressRoute(s, "r", IngressRouteProps("docs", "default", routes, "wild-tls"))),
-        "kubectl_manifest.ingress_route_docs",
+        synth_with(lambda s: IngressRoute(s, "r", "docs", ir, _ctx())), "kubectl_manifest.ingress_route_docs"
     )
     first, second = obj["spec"]["routes"]
     assert first == {
@@ -278,31 +277,38 @@ def test_an_ingress_route_namespaces_its_middlewares_and_writes_priority_only_wh
 
 
 def test_a_vpa_targets_its_workload_kind_and_bounds_each_container(synth_with):
-    from constructs_lib.crds.vpa import ContainerPolicy, VerticalPodAutoscaler, VpaProps
+    from constructs_lib.crds.vpa import VerticalPodAutoscaler
+    from constructs_lib.k8s.workload import Workload
 
-    props = VpaProps(
-        "web-vpa",
-        "default",
-        "StatefulSet",
-        "web",
-        container_policies=[ContainerPolicy("web", {"cpu": "5m"}, {"cpu": "1"})],
-    )
-    obj = _manifest(
-        synth_with(lambda s: VerticalPodAutoscaler(s, "v", props)), "kubectl_manifest.vertical_pod_autoscaler_web_vpa"
-    )
+    vpa = Vpa.model_validate({"workload": "web", "containers": {"c": {"min": {"cpu": "5m"}, "max": {"cpu": "1"}}}})
+
+    def build(s):
+        target = Workload(
+            s, "w", "web", _workload(_container(), kind="StatefulSet"), _ctx(), {"app": "web"}, {"app": "web"}
+        )
+        VerticalPodAutoscaler(s, "v", "web-vpa", vpa, _ctx(), "StatefulSet", target.resource)
+
+    resources = synth_with(build)
+    obj = _manifest(resources, "kubectl_manifest.vertical_pod_autoscaler_web_vpa")
     assert obj["spec"]["targetRef"] == {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web"}
     assert obj["spec"]["updatePolicy"] == {"updateMode": "Off"}
     assert obj["spec"]["resourcePolicy"]["containerPolicies"] == [
-        {"containerName": "web", "minAllowed": {"cpu": "5m"}, "maxAllowed": {"cpu": "1"}}
+        {"containerName": "c", "minAllowed": {"cpu": "5m"}, "maxAllowed": {"cpu": "1"}}
+    ]
+    assert resources["kubectl_manifest.vertical_pod_autoscaler_web_vpa"]["depends_on"] == [
+        "kubernetes_stateful_set.web"
     ]
 
 
 def test_a_cilium_policy_admits_the_listed_sources_on_tcp_ports(synth_with):
-    from constructs_lib.crds.cilium import CiliumNetworkPolicy, NetworkPolicyProps
+    from constructs_lib.crds.cilium import CiliumNetworkPolicy
 
-    props = NetworkPolicyProps("allow-to-echo", "default", {"app": "echo"}, [{"app": "whoami"}], [80])
+    np = NetworkPolicy.model_validate(
+        {"name": "allow-to-echo", "selector": {"app": "echo"}, "allow_from": [{"app": "whoami"}], "ports": [80]}
+    )
     obj = _manifest(
-        synth_with(lambda s: CiliumNetworkPolicy(s, "n", props)), "kubectl_manifest.cilium_network_policy_allow_to_echo"
+        synth_with(lambda s: CiliumNetworkPolicy(s, "n", np, _ctx(), [])),
+        "kubectl_manifest.cilium_network_policy_allow_to_echo",
     )
     assert obj["spec"] == {
         "endpointSelector": {"matchLabels": {"app": "echo"}},
@@ -316,27 +322,22 @@ def test_a_cilium_policy_admits_the_listed_sources_on_tcp_ports(synth_with):
 
 
 def test_litestream_restores_and_replicates_with_one_image_and_one_config(synth_with):
-    from constructs_lib.litestream import Litestream, LitestreamProps
+    from constructs_lib.litestream import Litestream
 
+    ls_spec = LitestreamSpec.model_validate(
+        {
+            "workload": "app",
+            "bucket": "app-litestream",
+            "databases": [{"path": "/data/db/app.db", "replica": "app", "replica_path": "db"}],
+            "restore_resources": RES,
+            "sidecar_resources": RES,
+        }
+    )
+    wl = _workload(_container(), volumes={"data": {"empty_dir": {}}})
     built = {}
 
     def build(stack):
-        built["ls"] = Litestream(
-            stack,
-            "l",
-            LitestreamProps(
-                config_map_name="app-litestream",
-                namespace="default",
-                labels={"app": "app"},
-                image="litestream/litestream:0.5",
-                bucket="app-litestream",
-                endpoint="http://minio:9000",
-                databases=[("/data/db/app.db", "app", "db")],
-                secret_name="app-secrets",
-                restore_resources=RES,
-                sidecar_resources=RES,
-            ),
-        )
+        built["ls"] = Litestream(stack, "l", ls_spec, _ctx("app", secret_name="app-secrets"), wl)
 
     resources = synth_with(build)
     ls = built["ls"]
@@ -345,6 +346,9 @@ def test_litestream_restores_and_replicates_with_one_image_and_one_config(synth_
     assert "/data/db/app.db" in ls.restore.args[0]
     assert ls.sidecar.args == ["replicate", "-config", "/etc/litestream.yml"]
     assert [list(e) for e in ls.sidecar.env] == [["LITESTREAM_ACCESS_KEY_ID"], ["LITESTREAM_SECRET_ACCESS_KEY"]]
+    expanded = ls.expand(wl)
+    assert list(expanded.init_containers) == ["litestream-restore"] and list(expanded.containers) == ["c", "litestream"]
+    assert expanded.volumes["litestream-config"].config_map == "app-litestream"
     config = yaml.safe_load(unescape(resources["kubernetes_config_map.app_litestream"]["data"]["litestream.yml"]))
     (db,) = config["dbs"]
     assert db["path"] == "/data/db/app.db"
@@ -366,7 +370,7 @@ def test_the_kubectl_binding_synthesizes_its_provider_and_yaml_body(synth_with):
 def test_structs_with_direct_getters_read_exactly_what_the_generated_getters_read():
     from cdktf_cdktf_provider_kubernetes import deployment
 
-    from constructs_lib.k8s.structs import direct_getters
+    from constructs_lib.jsii_speed import direct_getters
 
     original = deployment.DeploymentSpecTemplateSpecContainerPort
     fast = direct_getters(original)

@@ -39,13 +39,13 @@ def previous_output(tmp_path):
 
 def test_a_bad_catalog_exits_2_with_one_line_per_problem_and_leaves_cdktf_out_untouched(tmp_path, previous_output):
     text = (PROJECT_ROOT / "services.yaml").read_text()
-    text = text.replace("  litestream_image: litestream/litestream:0.5", "  litestream_image: litestream/litestream")
+    text = text.replace("  litestream_image: litestream/litestream:0.5", "  litestream_image: 5")
     text = text.replace("      bucket: overseerr-litestream\n", "", 1)
     result = _run_main(tmp_path, text)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2, result.stderr
-    assert lines[0].startswith("cluster.litestream_image: image 'litestream/litestream' has no tag")
+    assert lines[0].startswith("cluster.litestream_image: expected a string, got an integer 5")
     assert lines[1].startswith("services.overseerr.litestream.bucket: field required (services.yaml:")
     assert "Traceback" not in result.stderr
     assert previous_output.read_text() == '{"previous": true}'
@@ -56,10 +56,12 @@ def test_a_broken_rule_exits_2_naming_service_and_rule_and_leaves_cdktf_out_unto
     data["services"]["overseerr"]["workloads"]["overseerr"]["volumes"]["data"] = {"glusterfs": "db"}
     result = _run_main(tmp_path, yaml.safe_dump(data, sort_keys=False))
     assert result.returncode == 2, result.stderr
-    assert result.stderr.strip().splitlines() == [
-        "service overseerr: rule sqlite-on-network-storage: overseerr: the SQLite database volume 'data' is host_path "
-        "'/storage/v/glusterfs_overseerr_db'; use an emptyDir or a local volume claim"
-    ]
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(
+        "services.overseerr.workloads.overseerr.volumes.data: rule sqlite-on-network-storage: "
+        "the SQLite database volume 'data' is glusterfs '/storage/v/glusterfs_overseerr_db'; "
+        "use an emptyDir or a local volume claim (services.yaml:"
+    ), line
     assert previous_output.read_text() == '{"previous": true}'
 
 

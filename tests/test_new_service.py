@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 import yaml
 
-from catalog.checks import check_catalog
 from catalog.model import Catalog
 from tests.conftest import PROJECT_ROOT
 
@@ -36,18 +35,20 @@ def catalog_with_example() -> Catalog:
 @pytest.fixture(scope="module")
 def resources(catalog_with_example, synth_with) -> dict[str, dict[str, Any]]:
     from constructs_lib.app import App
-    from rules import apply_rules
+    from rules.tree import tree_findings
 
     def build(stack):
         App(stack, NAME, name=NAME, service=catalog_with_example.services[NAME], cluster=catalog_with_example.cluster)
-        apply_rules(stack)  # a violated rule fails the synth
+        assert list(tree_findings(stack)) == []  # the rules of the built tree hold too
 
     return synth_with(build)
 
 
-def test_the_example_entry_passes_every_catalog_check(catalog_with_example):
-    findings = [f for f in check_catalog(catalog_with_example) if f[0][:2] == ("services", NAME)]
-    assert findings == []
+def test_the_example_entry_passes_every_rule(catalog_with_example):
+    from rules import DECLARED, ENGINE
+
+    found = DECLARED.findings(catalog_with_example) + ENGINE.findings(catalog_with_example)
+    assert [f for f in found if f.service == NAME] == []
 
 
 def test_the_example_synthesizes_exactly_the_five_objects_of_a_simple_web_service(resources):

@@ -17,7 +17,7 @@ from typing import Any
 import hcl2
 import pytest
 
-from catalog import load_catalog
+from rules import load_catalog
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ORACLE = PROJECT_ROOT / "tests" / "reference" / "oracle-facts.json"

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from cdktf import App, TerraformStack
 
-from catalog import load_catalog
 from constructs_lib.nomad_job import NomadJobSpec
 from constructs_lib.terraform_text import literal as escape_terraform
 from constructs_lib.terraform_text import unescape as unescape_terraform
+from rules import load_catalog
 from stacks.nomad_stack import NomadStack, nomad_address
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from catalog import CatalogError, load_catalog
+from catalog import CatalogError
 from review.masking import MASK, mask_all
 from review.yamltext import to_yaml
+from rules import load_catalog
 from tests.conftest import PROJECT_ROOT
 
 CONFIG = "listen: 8080\npassword: hunter2-but-longer\naws_access_key_id = AKIAIOSFODNN7EXAMPLF\nworkers: 4\n"

@@ -1,158 +1,244 @@
-"""Each rule of the cluster stops synthesis with the service and the rule named, and only a
-written waiver in the catalog lets it pass. Rules run through ``app.synth()``: in Python,
-Aspect errors do not fail ``Testing.synth``."""
+"""Every rule of the engine can fire, and a service's written waiver silences it where the catalog
+lets the rule be waived (``RuleName``). One case per rule: an edit of the real catalog that breaks
+it, and the service that the finding is about. The rules of the built tree (``rules/tree.py``)
+stop ``app.synth()`` with a typed error in the same format."""
 
 from __future__ import annotations
 
 import copy
+import typing
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
+from catalog import CatalogError
 from catalog.model import Catalog
+from catalog.model.objects import RuleName, Waiver
+from rules import DECLARED, ENGINE
+from rules.engine import Finding, unwaived
 from tests.conftest import PROJECT_ROOT
 
 BASE = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+WAIVABLE = set(typing.get_args(RuleName))
+RESOURCES = {"requests": {"cpu": "1m"}, "limits": {"cpu": "1m"}}
+
+Services = dict[str, Any]
 
 
-def _catalog(service: str, edit) -> Catalog:
+def _overseerr(services: Services) -> dict[str, Any]:
+    return services["overseerr"]["workloads"]["overseerr"]
+
+
+def _container(services: Services) -> dict[str, Any]:
+    return _overseerr(services)["containers"]["overseerr"]
+
+
+def _extra_service(name: str, **workload: Any) -> dict[str, Any]:
+    return {"workloads": {name: {"containers": {name: {"image": "a/b:1", "resources": RESOURCES}}, **workload}}}
+
+
+def _node_port_twice(s: Services) -> None:
+    port = {"ports": [{"port": 80, "node_port": 31434}], "type": "NodePort"}
+    s["extra"] = _extra_service("extra", services={"extra": port})
+
+
+def _route_middleware(s: Services) -> None:
+    s["matrix"]["ingress_routes"]["synapse"]["routes"][0]["middlewares"].append("nope")
+
+
+def _cron(s: Services) -> None:
+    s["overseerr"]["cron_jobs"] = {
+        "c": {"schedule": "0 25 * * *", "containers": {"c": {"image": "a/b:1", "resources": RESOURCES}}}
+    }
+
+
+def _litestream_images_differ(s: Services) -> None:
+    _overseerr(s)["containers"]["backup"] = {"image": "litestream/litestream:0.3.13", "resources": RESOURCES}
+
+
+# rule id -> (edit of the services, the service the finding is about)
+CASES: dict[str, tuple[Callable[[Services], None], str]] = {
+    "hostname-unique": (
+        lambda s: s["overseerr"]["ingresses"]["overseerr"]["hosts"].append("searx.brmartin.co.uk"),
+        "overseerr",
+    ),
+    "node-port-unique": (_node_port_twice, "extra"),
+    "object-name-unique": (lambda s: s.update(extra=_extra_service("overseerr")), "extra"),
+    "node-declared": (lambda s: _overseerr(s).update(placement={"node": "zeus"}), "overseerr"),
+    "secret-key-declared": (lambda s: _container(s)["env"].append({"X": {"secret": "NOPE"}}), "overseerr"),
+    "volume-declared": (lambda s: _container(s)["mounts"].append({"volume": "nope", "path": "/x"}), "overseerr"),
+    "litestream-target-declared": (lambda s: s["overseerr"]["litestream"].update(volume="nope"), "overseerr"),
+    "middleware-declared": (_route_middleware, "matrix"),
+    "vpa-target-declared": (lambda s: s["overseerr"]["vpas"]["overseerr-vpa"].update(workload="nope"), "overseerr"),
+    "backend-declared": (
+        lambda s: s["overseerr"]["ingresses"]["overseerr"].update(backend="overseerr:81"),
+        "overseerr",
+    ),
+    "env-reference-declared": (lambda s: _container(s)["env"].insert(0, {"URL": "http://$(TZ)"}), "overseerr"),
+    "gpu-node": (lambda s: _container(s)["resources"]["limits"].update({"nvidia.com/gpu": "1"}), "overseerr"),
+    "resources-required": (lambda s: _container(s)["resources"].pop("limits"), "overseerr"),
+    "image-tag-required": (lambda s: _container(s).update(image="sctx/overseerr"), "overseerr"),
+    "no-literal-secrets": (lambda s: _container(s)["env"].append({"DB_PASSWORD": "hunter2-hunter2"}), "overseerr"),
+    "litestream-same-image": (_litestream_images_differ, "overseerr"),
+    "sqlite-on-network-storage": (lambda s: _overseerr(s)["volumes"].update(data={"glusterfs": "db"}), "overseerr"),
+    "storage-path": (lambda s: _overseerr(s)["volumes"].update(config={"host_path": "/srv/overseerr"}), "overseerr"),
+    "cron-schedule": (_cron, "overseerr"),
+    "default-restated": (lambda s: _overseerr(s).update(replicas=1), "overseerr"),
+    "suite-fits": (lambda s: s["matrix"]["params"].update(cinny_hostname="chat.brmartin.co.uk"), "matrix"),
+}
+
+
+def _catalog(edit: Callable[[Services], None], waive: tuple[str, str] | None = None) -> Catalog:
+    data = copy.deepcopy(BASE)
+    edit(data["services"])
+    if waive is not None:
+        rule, service = waive
+        data["services"][service].setdefault("waivers", []).append({"rule": rule, "reason": "a reason for the test"})
+    return Catalog.model_validate(data)
+
+
+def _findings(declared: Catalog) -> list[Finding]:
+    """What both phases of the engine find: the declared catalog's rules, then the expanded one's."""
+    from suites import expand_catalog
+
+    found = DECLARED.findings(declared)
+    return found if found else ENGINE.findings(expand_catalog(declared))
+
+
+def _fired(rule: str, catalog: Catalog) -> list[Finding]:
+    return [f for f in unwaived(catalog, _findings(catalog)) if f.rule == rule]
+
+
+RULE_IDS = set(ENGINE.ids) | set(DECLARED.ids)
+
+
+def test_every_rule_of_the_engine_has_a_case():
+    assert RULE_IDS <= set(CASES), "add a case that makes the new rule fire"
+
+
+def test_every_waivable_rule_is_a_rule():
+    from rules.tree import RULES as TREE_RULES
+
+    assert WAIVABLE <= RULE_IDS | set(TREE_RULES)
+
+
+def test_the_catalog_breaks_no_rule(catalog):
+    assert unwaived(catalog, ENGINE.findings(catalog)) == [], "the session's catalog is the expanded one"
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_the_rule_fires_on_the_service_that_breaks_it(rule):
+    edit, service = CASES[rule]
+    assert {f.service for f in _fired(rule, _catalog(edit))} == {service}
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_a_written_waiver_silences_the_rule_only_where_the_catalog_allows(rule):
+    edit, service = CASES[rule]
+    if rule in WAIVABLE:
+        assert _fired(rule, _catalog(edit, waive=(rule, service))) == []
+    else:
+        with pytest.raises(ValidationError):
+            Waiver(rule=rule, reason="a reason for the test")
+
+
+def test_a_finding_is_one_located_line_with_its_rule(tmp_path):
+    from rules import load_catalog
+
+    text = (PROJECT_ROOT / "services.yaml").read_text().replace("image: sctx/overseerr:latest", "image: sctx/overseerr")
+    (tmp_path / "services.yaml").write_text(text)
+    line = text[: text.index("image: sctx/overseerr\n")].count("\n") + 1
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(tmp_path / "services.yaml")
+    assert str(caught.value).splitlines() == [
+        "services.overseerr.workloads.overseerr.containers.overseerr.image: rule image-tag-required: "
+        f"image 'sctx/overseerr' has no tag; pin one, e.g. 'sctx/overseerr:1.2.3' ({tmp_path / 'services.yaml'}:{line})"
+    ]
+
+
+# --- the rules of the built tree ----------------------------------------------------------------
+
+
+def _only(service: str, edit: Callable[[dict[str, Any]], None] = lambda s: None, waive: str | None = None) -> Catalog:
     data = copy.deepcopy(BASE)
     data["services"] = {service: data["services"][service]}
     data["nomad"] = {"jobs": {}}
     edit(data["services"][service])
+    if waive:
+        data["services"][service].setdefault("waivers", []).append({"rule": waive, "reason": "a reason for the test"})
     return Catalog.model_validate(data)
 
 
-def _synth_errors(tmp_path, catalog: Catalog) -> str:
+def _ignore_changes_on_searxng(tmp_path, catalog: Catalog):
     from stacks.app import build_app
 
-    try:
-        build_app(catalog, outdir=str(tmp_path / "out"), env={}).synth()
-    except RuntimeError as exc:
-        return str(exc)
-    return ""
-
-
-def _waive(rule: str):
-    def edit(service: dict[str, Any]) -> None:
-        service.setdefault("waivers", []).append({"rule": rule, "reason": "a reason written for the test"})
-
-    return edit
-
-
-def _both(*edits):
-    def edit(service):
-        for e in edits:
-            e(service)
-
-    return edit
-
-
-def _db_on_glusterfs(s):
-    s["workloads"]["overseerr"]["volumes"]["data"] = {"glusterfs": "db"}
-
-
-def _litestream_images_differ(s):
-    c = s["workloads"]["overseerr"]["containers"]
-    c["backup"] = {
-        "image": "litestream/litestream:0.3.13",
-        "resources": {"requests": {"cpu": "1m"}, "limits": {"cpu": "1m"}},
-    }
-
-
-def _host_path_outside_storage(s):
-    s["workloads"]["overseerr"]["volumes"]["config"] = {"host_path": "/srv/overseerr"}
-
-
-def _no_limits(s):
-    del s["workloads"]["overseerr"]["containers"]["overseerr"]["resources"]["limits"]
-
-
-def _literal_password(s):
-    s["workloads"]["overseerr"]["containers"]["overseerr"]["env"].append({"DB_PASSWORD": "hunter2-hunter2"})
-
-
-CASES = {
-    "sqlite-on-network-storage": _db_on_glusterfs,
-    "litestream-same-image": _litestream_images_differ,
-    "resources-required": _no_limits,
-    "no-literal-secrets": _literal_password,
-}
-
-
-@pytest.mark.parametrize("rule", sorted(CASES))
-def test_a_broken_rule_stops_synthesis_naming_the_service_and_the_rule(tmp_path, rule):
-    errors = _synth_errors(tmp_path, _catalog("overseerr", CASES[rule]))
-    assert f"service overseerr: rule {rule}:" in errors
-
-
-@pytest.mark.parametrize("rule", sorted(CASES))
-def test_a_written_waiver_lets_the_rule_pass(tmp_path, rule):
-    assert _synth_errors(tmp_path, _catalog("overseerr", _both(CASES[rule], _waive(rule)))) == ""
-
-
-def test_the_storage_path_rule_catches_a_volume_added_in_code_outside_the_catalog_checks(tmp_path):
-    from constructs_lib.k8s.pod import PodProps
-    from constructs_lib.k8s.volume import Volume
-    from rules.checks import storage_path
-
-    pod = PodProps(containers={}, volumes=[Volume.host_path("x", "/srv/x"), Volume.glusterfs("y", "other", "data")])
-    assert storage_path(pod, "overseerr", "/storage/v") == [
-        "volume 'x': hostPath '/srv/x' is outside /storage/v/",
-        "volume 'y': hostPath '/storage/v/glusterfs_other_data' is not named glusterfs_overseerr_<type>",
-    ]
-
-
-def test_an_image_without_a_tag_added_in_code_is_caught():
-    from catalog.model.pod import Container
-    from constructs_lib.k8s.pod import PodProps
-    from rules.checks import image_tag_required
-
-    untagged = Container.model_construct(image="busybox", resources=None)
-    assert image_tag_required(PodProps(containers={"c": untagged})) == ["container 'c' image 'busybox' has no tag"]
-
-
-def test_lifecycle_ignore_changes_anywhere_stops_synthesis(tmp_path, catalog):
-    from stacks.app import build_app
-
-    app = build_app(_catalog("searxng", lambda s: None), outdir=str(tmp_path / "out"), env={})
+    app = build_app(catalog, outdir=str(tmp_path / "out"), env={})
     stack = app.node.find_child("kubernetes")
     deployment = stack.node.find_child("searxng").node.find_child("workload-searxng").resource
     deployment.add_override("lifecycle.ignore_changes", ["spec"])
-    with pytest.raises(RuntimeError, match="service searxng: rule no-ignore-changes"):
+    return app
+
+
+def test_lifecycle_ignore_changes_anywhere_stops_synthesis(tmp_path):
+    from rules.tree import TreeFindings
+
+    app = _ignore_changes_on_searxng(tmp_path, _only("searxng"))
+    with pytest.raises(
+        TreeFindings, match=r"^services.searxng: rule no-ignore-changes: kubernetes_deployment.searxng:"
+    ):
         app.synth()
 
 
+def test_a_waiver_silences_a_rule_of_the_built_tree(tmp_path):
+    _ignore_changes_on_searxng(tmp_path, _only("searxng", waive="no-ignore-changes")).synth()
+
+
+def test_a_credential_in_a_config_file_stops_synthesis(tmp_path):
+    from rules.tree import TreeFindings
+    from stacks.app import build_app
+
+    def edit(s):
+        s["config_maps"] = {"overseerr-settings": {"data": {"settings.yml": "db:\n  password: s3cr3t-value\n"}}}
+
+    with pytest.raises(TreeFindings) as caught:
+        build_app(_only("overseerr", edit), outdir=str(tmp_path / "out"), env={}).synth()
+    where = "kubernetes_config_map.overseerr_settings data[settings.yml]"
+    assert f"services.overseerr: rule no-literal-secrets: {where}" in str(caught.value)
+
+
 def test_a_literal_connection_string_in_the_backend_stops_synthesis(tmp_path):
-    from cdktf import App, PgBackend, TerraformStack
+    from cdktf import PgBackend, TerraformStack
 
-    from rules import apply_rules
+    from rules.tree import CheckedApp, TreeFindings
 
-    app = App(outdir=str(tmp_path / "out"), skip_validation=True)
+    app = CheckedApp(outdir=str(tmp_path / "out"), skip_validation=True)
     stack = TerraformStack(app, "leaky")
     PgBackend(stack, conn_str="postgres://user:pw@db/state")
-    apply_rules(stack)
-    with pytest.raises(RuntimeError, match="stack leaky: rule no-literal-secrets: backend pg has a literal conn_str"):
+    with pytest.raises(TreeFindings, match="stacks.leaky: rule no-literal-secrets: backend pg has a literal conn_str"):
         app.synth()
 
 
 def test_config_text_with_a_credential_is_caught_and_placeholders_are_not():
-    from rules.checks import literal_secrets_in_text
+    from rules.tree import literal_secrets_in_text
 
     assert literal_secrets_in_text("x", "password: SYNAPSE_DB_PASSWORD_PLACEHOLDER\ntoken: ${TOKEN}\n") == []
     assert literal_secrets_in_text("x", "db:\n  password: s3cr3t-value\n")
     assert literal_secrets_in_text("x", "-----BEGIN RSA PRIVATE KEY-----\nabc\n")
 
 
-def test_the_whole_catalog_passes_every_rule(stacks):
+def test_the_whole_catalog_passes_every_rule_of_the_tree(stacks):
     assert set(stacks) == {"kubernetes", "nomad"}
 
 
-def test_a_credential_in_a_config_file_stops_synthesis(tmp_path):
-    def edit(s):
-        s["config_maps"] = {"overseerr-settings": {"data": {"settings.yml": "db:\n  password: s3cr3t-value\n"}}}
+def test_the_readme_lists_every_rule_once():
+    from rules.tree import RULES as TREE_RULES
 
-    errors = _synth_errors(tmp_path, _catalog("overseerr", edit))
-    where = "kubernetes_config_map.overseerr_settings data[settings.yml]"
-    assert f"service overseerr: rule no-literal-secrets: {where}" in errors
+    text = (PROJECT_ROOT / "README.md").read_text()
+    table = text[text.index("<!-- rules table") :].split("\n\n")[0]
+    rows = [line.split("|") for line in table.splitlines()[3:]]
+    listed = {r[1].strip().strip("`"): r[3].strip() == "yes" for r in rows}
+    assert sorted(listed) == sorted(RULE_IDS | set(TREE_RULES))
+    assert {rule for rule, waivable in listed.items() if waivable} == WAIVABLE

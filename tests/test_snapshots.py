@@ -20,8 +20,8 @@ import yaml
 from syrupy.extensions.json import JSONSnapshotExtension
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from catalog import load_catalog
 from review.yamltext import to_yaml
+from rules import load_catalog
 from tests.conftest import PROJECT_ROOT, service_of
 from validation.provider_names import OCTAL_FIELDS, RESOURCE_KINDS, TERRAFORM_ONLY
 from validation.render import render_resource

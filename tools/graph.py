@@ -17,9 +17,11 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from catalog import CatalogError, load_catalog
+from catalog import CatalogError
 from catalog.model import Catalog, Service
-from catalog.model.pod import glusterfs_path
+from catalog.model.objects import ServiceRef
+from catalog.model.pod import GlusterfsVolume, HostPathVolume, NfsVolume
+from rules import load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "catalog.svg"
@@ -163,11 +165,10 @@ def _route_hosts(host: str | None, match: str | None) -> list[str]:
     return HOST_RULE.findall(match or "")
 
 
-def _backend(graph: Graph, router_id: str, backend: str, backends: dict[str, str]) -> None:
-    service_name, _, port = backend.partition(":")
-    target = backends.get(service_name)
+def _backend(graph: Graph, router_id: str, backend: ServiceRef, backends: dict[str, str]) -> None:
+    target = backends.get(backend.service)
     if target is not None:
-        graph.edge(router_id, target, f"label={quote(':' + port if port else '')}")
+        graph.edge(router_id, target, f"label={quote(f':{backend.port}')}")
 
 
 def _placement(graph: Graph, pod_id: str, placement, catalog: Catalog) -> None:
@@ -196,12 +197,13 @@ def _volumes(graph: Graph, pod_id: str, service: str, volumes, catalog: Catalog)
 
 
 def _storage_paths(service: str, volume, catalog: Catalog) -> Iterator[str]:
-    if volume.glusterfs is not None:
-        yield volume.path or glusterfs_path(service, volume.glusterfs, catalog.cluster.storage_root)
-    elif volume.host_path is not None:
-        yield volume.host_path
-    elif volume.nfs is not None:
-        yield f"nfs://{volume.nfs.server}{volume.nfs.path}"
+    match volume:
+        case GlusterfsVolume():
+            yield volume.node_path(service, catalog.cluster.storage_root)
+        case HostPathVolume(host_path=path):
+            yield path
+        case NfsVolume(nfs=nfs):
+            yield f"nfs://{nfs.server}{nfs.path}"
 
 
 def render(dot_text: str, out: Path, fmt: str | None = None) -> None:

@@ -4,9 +4,10 @@ config, secrets, autoscaling and network policy."""
 from __future__ import annotations
 
 import posixpath
-from typing import Literal
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, PlainSerializer, model_validator
 
 from catalog.model.base import Hostname, Model, Name, NodePort, Port, Quantity
 from catalog.model.pod import (
@@ -18,6 +19,29 @@ from catalog.model.pod import (
     Volume,
     VolumeClaimTemplate,
 )
+
+
+@dataclass(frozen=True)
+class ServiceRef:
+    """A reference ``name:port`` to a Service of the catalog (Ingress backends, IngressRoute
+    services), parsed once here; the rule backend-declared (``rules/declared.py``) finds the
+    Service it names, so a dangling reference is a finding, not a 503."""
+
+    service: str
+    port: int
+
+    def __str__(self) -> str:
+        return f"{self.service}:{self.port}"
+
+
+def _service_ref(value: str) -> ServiceRef:
+    name, port = value.split(":")
+    return ServiceRef(name, int(port))
+
+
+ServiceRefText = Annotated[
+    str, Field(pattern=r"^[a-z0-9-]+:[0-9]+$"), AfterValidator(_service_ref), PlainSerializer(str, return_type=str)
+]
 
 
 class ServicePort(Model):
@@ -102,7 +126,7 @@ class Ingress(Model):
     TLS with the cluster's wildcard certificate, every host routed to ``backend`` (``name:port``)."""
 
     hosts: list[Hostname]
-    backend: str = Field(pattern=r"^[a-z0-9-]+:[0-9]+$")
+    backend: ServiceRefText
     namespace: Name | None = None
     labelled: bool = True
 
@@ -116,7 +140,7 @@ class Route(Model):
     match: str | None = None
     priority: int | None = None
     middlewares: list[Name] = []
-    services: list[str] = Field(min_length=1)
+    services: list[ServiceRefText] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _match_or_host(self) -> Route:
@@ -256,7 +280,9 @@ class Middleware(Model):
     labelled: bool = False
 
 
+# The rules of the engine (rules/) that a service may waive, with a reason.
 RuleName = Literal[
+    "backend-declared",
     "sqlite-on-network-storage",
     "litestream-same-image",
     "storage-path",

@@ -6,11 +6,11 @@ shortened only where the catalog has a convention (``glusterfs: data`` instead o
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from catalog.model.base import EnvName, Image, Model, Name, Port, Quantity, Seconds
+from catalog.model.base import EnvName, Image, Model, Name, Port, Quantity, Seconds, tagged_union
 
 
 class SecretRef(Model):
@@ -34,29 +34,45 @@ class Resources(Model):
     limits: dict[str, Quantity] = {}
 
 
-class Probe(Model):
-    """One probe: exactly one of ``http`` (a path), ``exec`` (argv) or ``tcp`` (a port).
+class _Probe(Model):
+    """Timings left unset keep the Kubernetes defaults (and are not written)."""
 
-    ``port`` defaults to the container's first port; timings left unset keep the Kubernetes
-    defaults (and are not written).
-    """
-
-    http: str | None = None
-    exec: list[str] | None = None
-    tcp: Port | None = None
-    port: Port | None = None
-    headers: dict[str, str] = {}
     initial_delay: Seconds | None = None
     period: Seconds | None = None
     timeout: Seconds | None = None
     failure_threshold: Seconds | None = None
 
-    @model_validator(mode="after")
-    def _one_kind(self) -> Probe:
-        kinds = [k for k in ("http", "exec", "tcp") if getattr(self, k) is not None]
-        if len(kinds) != 1:
-            raise ValueError(f"a probe needs exactly one of http, exec, tcp (got {kinds or 'none'})")
-        return self
+
+class HttpProbe(_Probe):
+    """GET ``http`` (a path) on ``port``, by default the container's first port."""
+
+    http: str
+    port: Port | None = None
+    headers: dict[str, str] = {}
+
+
+class ExecProbe(_Probe):
+    """Runs ``exec`` (argv) in the container."""
+
+    exec: list[str]
+
+
+class TcpProbe(_Probe):
+    """Opens a TCP connection to port ``tcp``."""
+
+    tcp: Port
+
+
+def _probe_tag(value: object) -> str | None:
+    kinds = {"http": "HttpProbe", "exec": "ExecProbe", "tcp": "TcpProbe"}
+    if isinstance(value, _Probe):
+        return type(value).__name__
+    present = [tag for key, tag in kinds.items() if isinstance(value, dict) and key in value]
+    return present[0] if len(present) == 1 else None
+
+
+# One probe: exactly one of ``http``, ``exec`` or ``tcp``, whose key picks the member.
+Probe = tagged_union((HttpProbe, ExecProbe, TcpProbe), _probe_tag, "a probe needs exactly one of http, exec, tcp")
 
 
 class ContainerPort(Model):
@@ -106,15 +122,11 @@ def _script_tag(value: object) -> str | None:
 
 # A script written by a builder of configs/; ``builder`` names it. Tags are the class names, which
 # the loader leaves out of error paths.
-Script = Annotated[
-    Annotated[GitlabRunnerConfigScript, Tag("GitlabRunnerConfigScript")]
-    | Annotated[SynapseConfigScript, Tag("SynapseConfigScript")],
-    Discriminator(
-        _script_tag,
-        custom_error_type="script_builder",
-        custom_error_message="script needs 'builder:' one of gitlab-runner-config, synapse-config",
-    ),
-]
+Script = tagged_union(
+    (GitlabRunnerConfigScript, SynapseConfigScript),
+    _script_tag,
+    "script needs 'builder:' one of gitlab-runner-config, synapse-config",
+)
 
 
 class Container(Model):
@@ -177,17 +189,12 @@ class Nfs(Model):
     path: str
 
 
-class SecretVolume(Model):
+class SecretFiles(Model):
     """A Secret as files; ``secret`` defaults to the service's ExternalSecret target."""
 
     secret: Name | None = None
     default_mode: str | None = Field(default=None, pattern=r"^0[0-7]{3}$")
     items: dict[str, str] = {}
-
-
-class ConfigMapVolume(Model):
-    config_map: Name
-    default_mode: str | None = Field(default=None, pattern=r"^0[0-7]{3}$")
 
 
 HostPathType = Literal["Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket", "CharDevice", "BlockDevice"]
@@ -198,44 +205,66 @@ def glusterfs_path(service: str, kind: str, root: str) -> str:
     return f"{root.rstrip('/')}/glusterfs_{service.replace('-', '_')}_{kind}"
 
 
-class Volume(Model):
-    """A pod volume: exactly one source.
+class GlusterfsVolume(Model):
+    """The cluster's storage convention: a hostPath at ``/storage/v/glusterfs_<service>_<type>``
+    of type ``Directory``; ``path`` overrides the path (the ``storage-path`` rule then wants a
+    waiver)."""
 
-    ``glusterfs: <type>`` is the cluster's storage convention: a hostPath at
-    ``/storage/v/glusterfs_<service>_<type>`` of type ``Directory``; ``path`` overrides the
-    path (the ``storage-path`` rule then wants a waiver). ``host_path`` is any other node path
-    (``/storage/v/`` only, unless waived).
-    """
-
-    glusterfs: str | None = None
-    host_path: str | None = None
+    glusterfs: str
     path: str | None = None
     type: HostPathType | None = None
-    empty_dir: EmptyDir | None = None
-    config_map: Name | None = None
-    default_mode: str | None = Field(default=None, pattern=r"^0[0-7]{3}$")
-    secret: SecretVolume | None = None
-    nfs: Nfs | None = None
 
-    @model_validator(mode="after")
-    def _one_source(self) -> Volume:
-        sources = [
-            k
-            for k in ("glusterfs", "host_path", "empty_dir", "config_map", "secret", "nfs")
-            if getattr(self, k) is not None
-        ]
-        if len(sources) != 1:
-            raise ValueError(
-                "a volume needs exactly one of glusterfs, host_path, empty_dir, config_map, secret, nfs "
-                f"(got {sources or 'none'})"
-            )
-        if self.path is not None and self.glusterfs is None:
-            raise ValueError("'path' only overrides the path of a glusterfs volume")
-        if self.type is not None and self.glusterfs is None and self.host_path is None:
-            raise ValueError("'type' only applies to glusterfs and host_path volumes")
-        if self.default_mode is not None and self.config_map is None:
-            raise ValueError("'default_mode' here only applies to config_map volumes")
-        return self
+    def node_path(self, service: str, root: str) -> str:
+        return self.path or glusterfs_path(service, self.glusterfs, root)
+
+
+class HostPathVolume(Model):
+    """Any other node path (``/storage/v/`` only, unless ``storage-path`` is waived)."""
+
+    host_path: str
+    type: HostPathType | None = None
+
+
+class EmptyDirVolume(Model):
+    empty_dir: EmptyDir
+
+
+class ConfigMapVolume(Model):
+    config_map: Name
+    default_mode: str | None = Field(default=None, pattern=r"^0[0-7]{3}$")
+
+
+class SecretVolume(Model):
+    secret: SecretFiles
+
+
+class NfsVolume(Model):
+    nfs: Nfs
+
+
+_VOLUME_SOURCES = {
+    "glusterfs": GlusterfsVolume,
+    "host_path": HostPathVolume,
+    "empty_dir": EmptyDirVolume,
+    "config_map": ConfigMapVolume,
+    "secret": SecretVolume,
+    "nfs": NfsVolume,
+}
+
+
+def _volume_tag(value: object) -> str | None:
+    if isinstance(value, Model):
+        return type(value).__name__
+    present = [cls.__name__ for key, cls in _VOLUME_SOURCES.items() if isinstance(value, dict) and key in value]
+    return present[0] if len(present) == 1 else None
+
+
+# A pod volume: exactly one source, whose key picks the member.
+Volume = tagged_union(
+    tuple(_VOLUME_SOURCES.values()),
+    _volume_tag,
+    f"a volume needs exactly one of {', '.join(_VOLUME_SOURCES)}",
+)
 
 
 class VolumeClaimTemplate(Model):

@@ -20,7 +20,7 @@ from catalog.model.objects import (
     Waiver,
     Workload,
 )
-from catalog.model.suites import SuiteName, SuiteParams, suite_problems, tag_params_with_suite
+from catalog.model.suites import SuiteName, SuiteParams, tag_params_with_suite
 
 
 class VaultAuth(Model):
@@ -48,8 +48,8 @@ class Service(Model):
     ``app: <service>, managed-by: terraform, environment: <environment>`` unless ``labels``
     replaces them; Services select pods by ``app`` (+ ``component``) unless
     ``selector: all-labels``. Object names are the keys of each section. ``suite`` marks a
-    multi-component suite: its construct (``constructs_lib/suites/``) also generates
-    configuration from the typed ``params`` of that suite (``catalog/model/suites.py``).
+    multi-component suite: its module in ``suites/`` expands the entry with configuration
+    generated from the typed ``params`` of that suite (``catalog/model/suites.py``).
     """
 
     description: str | None = None
@@ -77,13 +77,6 @@ class Service(Model):
     @classmethod
     def _params_of_suite(cls, data: Any) -> Any:
         return tag_params_with_suite(data)
-
-    @model_validator(mode="after")
-    def _suite_fits(self) -> Service:
-        problems = suite_problems(self)
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
 
     def waived(self, rule: str) -> bool:
         return any(w.rule == rule for w in self.waivers)

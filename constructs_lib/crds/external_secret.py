@@ -2,85 +2,67 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-
 from constructs import Construct
 
-from constructs_lib.manifest import Manifest, ManifestProps
+from catalog.model.objects import ExternalSecret as ExternalSecretSpec
+from catalog.model.service import ClusterSecretStore as ClusterSecretStoreSpec
+from constructs_lib.context import Context
+from constructs_lib.manifest import Manifest
 
 API_VERSION = "external-secrets.io/v1"
 
 
-@dataclass(frozen=True)
-class ExternalSecretProps:
-    """A Secret named ``name`` with one key per ``keys`` entry, each read from the Vault path
-    ``remote_key`` (property = key) through the ClusterSecretStore ``store``.
-    ``creation_policy`` None: not written (the operator's default, Owner)."""
-
-    name: str
-    namespace: str
-    remote_key: str
-    keys: Sequence[str]
-    store: str
-    labels: Mapping[str, str] = field(default_factory=dict)
-    refresh_interval: str = "1h"
-    creation_policy: str | None = None
-
-
 class ExternalSecret(Manifest):
-    def __init__(self, scope: Construct, id: str, props: ExternalSecretProps):
-        target = {"name": props.name}
-        if props.creation_policy is not None:
-            target["creationPolicy"] = props.creation_policy
-        spec = {
-            "refreshInterval": props.refresh_interval,
-            "secretStoreRef": {"kind": "ClusterSecretStore", "name": props.store},
+    """The entry's Secret (``ctx.secret_name``), one key per ``keys`` entry, each read from the
+    Vault path ``remote_key`` (property = key) through the cluster's ClusterSecretStore."""
+
+    def __init__(self, scope: Construct, id: str, spec: ExternalSecretSpec, ctx: Context):
+        target = {"name": ctx.secret_name}
+        if spec.creation_policy is not None:
+            target["creationPolicy"] = spec.creation_policy
+        remote_key = spec.remote_key or f"nomad/default/{ctx.service}"
+        body = {
+            "refreshInterval": spec.refresh_interval,
+            "secretStoreRef": {"kind": "ClusterSecretStore", "name": ctx.cluster.secret_store},
             "target": target,
-            "data": [{"secretKey": k, "remoteRef": {"key": props.remote_key, "property": k}} for k in props.keys],
+            "data": [{"secretKey": k, "remoteRef": {"key": remote_key, "property": k}} for k in spec.keys],
         }
         super().__init__(
-            scope, id, ManifestProps(API_VERSION, "ExternalSecret", props.name, spec, props.namespace, props.labels)
+            scope,
+            id,
+            api_version=API_VERSION,
+            kind="ExternalSecret",
+            name=ctx.secret_name,
+            spec=body,
+            namespace=ctx.namespace,
+            labels=ctx.labels if spec.labelled else None,
         )
 
 
-@dataclass(frozen=True)
-class ClusterSecretStoreProps:
-    """A Vault kv store (``path`` is the mount, ``version`` v2) authenticated with the
-    Kubernetes auth method as ``service_account`` of ``service_account_namespace``."""
-
-    name: str
-    server: str
-    path: str
-    version: str
-    role: str
-    service_account: str
-    service_account_namespace: str
-    mount_path: str = "kubernetes"
-    labels: Mapping[str, str] = field(default_factory=dict)
-
-
 class ClusterSecretStore(Manifest):
-    def __init__(self, scope: Construct, id: str, props: ClusterSecretStoreProps):
-        spec = {
+    """A Vault kv store authenticated with the Kubernetes auth method; cluster-scoped."""
+
+    def __init__(self, scope: Construct, id: str, css: ClusterSecretStoreSpec, ctx: Context):
+        body = {
             "provider": {
                 "vault": {
-                    "server": props.server,
-                    "path": props.path,
-                    "version": props.version,
+                    "server": css.server,
+                    "path": css.path,
+                    "version": css.version,
                     "auth": {
                         "kubernetes": {
-                            "mountPath": props.mount_path,
-                            "role": props.role,
+                            "mountPath": css.auth.mount_path,
+                            "role": css.auth.role,
                             "serviceAccountRef": {
-                                "name": props.service_account,
-                                "namespace": props.service_account_namespace,
+                                "name": css.auth.service_account,
+                                "namespace": css.auth.service_account_namespace,
                             },
                         }
                     },
                 }
             }
         }
+        labels = ctx.labels if css.labelled else None
         super().__init__(
-            scope, id, ManifestProps(API_VERSION, "ClusterSecretStore", props.name, spec, None, props.labels)
+            scope, id, api_version=API_VERSION, kind="ClusterSecretStore", name=css.name, spec=body, labels=labels
         )

@@ -2,77 +2,69 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from constructs import Construct
 
-from constructs_lib.manifest import Manifest, ManifestProps
+from catalog.model.objects import IngressRoute as IngressRouteSpec
+from catalog.model.objects import Middleware as MiddlewareSpec
+from catalog.model.objects import Route
+from constructs_lib.context import Context
+from constructs_lib.manifest import Manifest
 
 API_VERSION = "traefik.io/v1alpha1"
 
 
-@dataclass(frozen=True)
-class TraefikRoute:
-    """``match`` is Traefik's rule; ``services`` are ``(name, port)``; ``middlewares`` are names in
-    the route's namespace. ``priority`` None: Traefik orders by rule length."""
-
-    match: str
-    services: Sequence[tuple[str, int]]
-    middlewares: Sequence[str] = ()
-    priority: int | None = None
-
-
-def route_match(host: str | None, path_prefix: str | None) -> str:
+def route_match(route: Route) -> str:
+    """Traefik's rule of a route: its raw ``match``, or built from ``host`` and ``path_prefix``."""
+    if route.match is not None:
+        return route.match
     parts = []
-    if host:
-        parts.append(f"Host(`{host}`)")
-    if path_prefix:
-        parts.append(f"PathPrefix(`{path_prefix}`)")
+    if route.host:
+        parts.append(f"Host(`{route.host}`)")
+    if route.path_prefix:
+        parts.append(f"PathPrefix(`{route.path_prefix}`)")
     return " && ".join(parts)
 
 
-@dataclass(frozen=True)
-class IngressRouteProps:
-    """Routes on the ``websecure`` entrypoint, TLS from ``tls_secret``."""
-
-    name: str
-    namespace: str
-    routes: Sequence[TraefikRoute]
-    tls_secret: str
-    labels: Mapping[str, str] = field(default_factory=dict)
-
-
 class IngressRoute(Manifest):
-    def __init__(self, scope: Construct, id: str, props: IngressRouteProps):
+    """Routes on the ``websecure`` entrypoint, TLS from the cluster's wildcard certificate;
+    middlewares are names in the route's namespace; priority None: Traefik orders by rule length."""
+
+    def __init__(self, scope: Construct, id: str, name: str, ir: IngressRouteSpec, ctx: Context):
         routes = []
-        for r in props.routes:
-            route: dict[str, Any] = {"match": r.match, "kind": "Rule"}
+        for r in ir.routes:
+            route: dict[str, Any] = {"match": route_match(r), "kind": "Rule"}
             if r.priority is not None:
                 route["priority"] = r.priority
             if r.middlewares:
-                route["middlewares"] = [{"name": m, "namespace": props.namespace} for m in r.middlewares]
-            route["services"] = [{"name": n, "port": p} for n, p in r.services]
+                route["middlewares"] = [{"name": m, "namespace": ctx.namespace} for m in r.middlewares]
+            route["services"] = [{"name": ref.service, "port": ref.port} for ref in r.services]
             routes.append(route)
-        spec = {"entryPoints": ["websecure"], "routes": routes, "tls": {"secretName": props.tls_secret}}
+        spec = {"entryPoints": ["websecure"], "routes": routes, "tls": {"secretName": ctx.cluster.tls_secret}}
         super().__init__(
-            scope, id, ManifestProps(API_VERSION, "IngressRoute", props.name, spec, props.namespace, props.labels)
+            scope,
+            id,
+            api_version=API_VERSION,
+            kind="IngressRoute",
+            name=name,
+            spec=spec,
+            namespace=ctx.namespace,
+            labels=ctx.component_labels(ir.component) if ir.labelled else None,
         )
 
 
-@dataclass(frozen=True)
-class MiddlewareProps:
+class Middleware(Manifest):
     """``spec`` is Traefik's middleware spec as written in its documentation (camelCase)."""
 
-    name: str
-    namespace: str
-    spec: Mapping[str, Any]
-    labels: Mapping[str, str] = field(default_factory=dict)
-
-
-class Middleware(Manifest):
-    def __init__(self, scope: Construct, id: str, props: MiddlewareProps):
+    def __init__(self, scope: Construct, id: str, name: str, mw: MiddlewareSpec, ctx: Context):
         super().__init__(
-            scope, id, ManifestProps(API_VERSION, "Middleware", props.name, props.spec, props.namespace, props.labels)
+            scope,
+            id,
+            api_version=API_VERSION,
+            kind="Middleware",
+            name=name,
+            spec=mw.spec,
+            namespace=ctx.namespace,
+            labels=ctx.labels if mw.labelled else None,
         )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-
 from cdktf_cdktf_provider_kubernetes import ingress_v1
 from constructs import Construct
 
+from catalog.model.objects import Ingress as IngressSpec
+from constructs_lib.context import Context
 from constructs_lib.k8s.structs import Structs
 from constructs_lib.naming import name_own_resource, object_id
 
@@ -15,60 +14,46 @@ TRAEFIK_ANNOTATIONS = {
     "traefik.ingress.kubernetes.io/router.entrypoints": "websecure",
     "traefik.ingress.kubernetes.io/router.tls": "true",
 }
-
-
-@dataclass(frozen=True)
-class IngressProps:
-    """Every host routes ``/`` (Prefix) to ``service:port``; class ``traefik`` on the
-    ``websecure`` entrypoint with TLS from ``tls_secret`` (the cluster's wildcard certificate)."""
-
-    name: str
-    namespace: str
-    labels: Mapping[str, str]
-    hosts: Sequence[str]
-    service: str
-    port: int
-    tls_secret: str
-    path: str = "/"
+PATH = "/"
 
 
 class Ingress(ingress_v1.IngressV1):
-    def __init__(self, scope: Construct, id: str, props: IngressProps):
+    """Every host routes ``/`` (Prefix) to the backend; class ``traefik`` on the ``websecure``
+    entrypoint with TLS from the cluster's wildcard certificate."""
+
+    def __init__(self, scope: Construct, id: str, name: str, ing: IngressSpec, ctx: Context):
         s = Structs(ingress_v1, "IngressV1")
         backend = s(
             "SpecRuleHttpPathBackend",
             service=s(
                 "SpecRuleHttpPathBackendService",
-                name=props.service,
-                port=s("SpecRuleHttpPathBackendServicePort", number=props.port),
+                name=ing.backend.service,
+                port=s("SpecRuleHttpPathBackendServicePort", number=ing.backend.port),
             ),
         )
         rules = [
             s(
                 "SpecRule",
                 host=host,
-                http=s(
-                    "SpecRuleHttp", path=[s("SpecRuleHttpPath", path=props.path, path_type="Prefix", backend=backend)]
-                ),
+                http=s("SpecRuleHttp", path=[s("SpecRuleHttpPath", path=PATH, path_type="Prefix", backend=backend)]),
             )
-            for host in props.hosts
+            for host in ing.hosts
         ]
         super().__init__(
             scope,
             id,
             metadata=s(
                 "Metadata",
-                name=props.name,
-                namespace=props.namespace,
-                labels=dict(props.labels) or None,
+                name=name,
+                namespace=ing.namespace or ctx.namespace,
+                labels=dict(ctx.labels) if ing.labelled and ctx.labels else None,
                 annotations=dict(TRAEFIK_ANNOTATIONS),
             ),
             spec=s(
                 "Spec",
                 ingress_class_name="traefik",
-                tls=[s("SpecTls", hosts=list(props.hosts), secret_name=props.tls_secret)],
+                tls=[s("SpecTls", hosts=list(ing.hosts), secret_name=ctx.cluster.tls_secret)],
                 rule=rules,
             ),
         )
-        self.props = props
-        name_own_resource(self, scope, object_id(props.name))
+        name_own_resource(self, scope, object_id(name))

@@ -3,63 +3,62 @@ typed structs of whichever resource holds it (Deployment, StatefulSet or CronJob
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from catalog.model.pod import Container, Placement, PodSecurityContext, Probe, Toleration
+from catalog.model.objects import CronJob, Workload
+from catalog.model.pod import (
+    ConfigMapVolume,
+    Container,
+    EmptyDirVolume,
+    EnvValue,
+    ExecProbe,
+    GlusterfsVolume,
+    HostPathVolume,
+    HttpProbe,
+    NfsVolume,
+    Placement,
+    PodSecurityContext,
+    Probe,
+    SecretRef,
+    SecretVolume,
+    TcpProbe,
+    Volume,
+)
+from constructs_lib.context import Context
 from constructs_lib.k8s.structs import Structs
-from constructs_lib.k8s.volume import Volume
 from constructs_lib.terraform_text import literal
 
 ARCH_LABEL = "kubernetes.io/arch"
 HOSTNAME_LABEL = "kubernetes.io/hostname"
 
 
-@dataclass(frozen=True)
-class PodProps:
-    """What runs in the pod and where.
-
-    ``secret_name`` is the Secret that ``{secret: KEY}`` env values and ``env_from_secret`` read
-    (the service's ExternalSecret target). Containers keep their order: sidecars come last.
-    """
-
-    containers: Mapping[str, Container]
-    init_containers: Mapping[str, Container] = field(default_factory=dict)
-    volumes: Sequence[Volume] = ()
-    placement: Placement = Placement()
-    runtime_class: str | None = None
-    tolerations: Sequence[Toleration] = ()
-    security_context: PodSecurityContext | None = None
-    secret_name: str | None = None
-    restart_policy: str | None = None
-
-
-def render_pod_spec(s: Structs, props: PodProps) -> Any:
-    """``s`` is rooted at the pod spec struct, e.g. ``Structs(deployment, "DeploymentSpecTemplateSpec")``."""
-    placement = props.placement
+def render_pod_spec(s: Structs, pod: Workload | CronJob, ctx: Context) -> Any:
+    """The pod spec of an expanded workload or cron job (sidecars already among its containers,
+    scripts already commands); ``s`` is rooted at the pod spec struct, e.g.
+    ``Structs(deployment, "DeploymentSpecTemplateSpec")``. Containers keep their order."""
+    placement = pod.placement
     node_selector = {}
     if placement.node_arch:
         node_selector[ARCH_LABEL] = placement.node_arch
     if placement.node:
         node_selector[HOSTNAME_LABEL] = placement.node
+    init_containers = pod.init_containers if isinstance(pod, Workload) else {}
     return s(
         "",
-        container=[_container(s, "Container", n, c, props.secret_name) for n, c in props.containers.items()],
-        init_container=[
-            _container(s, "InitContainer", n, c, props.secret_name) for n, c in props.init_containers.items()
-        ]
+        container=[_container(s, "Container", n, c, ctx.secret_name) for n, c in pod.containers.items()],
+        init_container=[_container(s, "InitContainer", n, c, ctx.secret_name) for n, c in init_containers.items()]
         or None,
-        volume=[_volume(s, v) for v in props.volumes] or None,
+        volume=[_volume(s, n, v, ctx) for n, v in pod.volumes.items()] or None,
         affinity=_affinity(s, placement),
         node_selector=node_selector or None,
-        runtime_class_name=props.runtime_class,
+        runtime_class_name=getattr(pod, "runtime_class", None),
         toleration=[
-            s("Toleration", key=t.key, operator=t.operator, effect=t.effect, value=t.value) for t in props.tolerations
+            s("Toleration", key=t.key, operator=t.operator, effect=t.effect, value=t.value)
+            for t in getattr(pod, "tolerations", [])
         ]
         or None,
-        security_context=_pod_security(s, props.security_context),
-        restart_policy=props.restart_policy,
+        security_context=_pod_security(s, getattr(pod, "security_context", None)),
+        restart_policy=getattr(pod, "restart_policy", None),
     )
 
 
@@ -104,29 +103,31 @@ def _str(value: int | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _env(s: Structs, kind: str, var: str, value: Any, secret_name: str | None) -> Any:
-    if isinstance(value, str):
-        return s(f"{kind}Env", name=var, value=literal(value))
-    ref = s(f"{kind}EnvValueFromSecretKeyRef", name=value.from_ or secret_name, key=value.secret)
-    return s(f"{kind}Env", name=var, value_from=s(f"{kind}EnvValueFrom", secret_key_ref=ref))
+def _env(s: Structs, kind: str, var: str, value: EnvValue, secret_name: str | None) -> Any:
+    match value:
+        case str():
+            return s(f"{kind}Env", name=var, value=literal(value))
+        case SecretRef(secret=key, from_=secret):
+            ref = s(f"{kind}EnvValueFromSecretKeyRef", name=secret or secret_name, key=key)
+            return s(f"{kind}Env", name=var, value_from=s(f"{kind}EnvValueFrom", secret_key_ref=ref))
 
 
 def _probe(s: Structs, kind: str, probe: Probe | None, default_port: int | None) -> Any:
     if probe is None:
         return None
-    port = probe.port or default_port
+    action: dict[str, Any] = {}
+    match probe:
+        case HttpProbe(http=path):
+            headers = [s(f"{kind}HttpGetHttpHeader", name=k, value=v) for k, v in probe.headers.items()]
+            port = str(probe.port or default_port)
+            action["http_get"] = s(f"{kind}HttpGet", path=path, port=port, http_header=headers or None)
+        case ExecProbe(exec=command):
+            action["exec"] = s(f"{kind}Exec", command=list(command))
+        case TcpProbe(tcp=port):
+            action["tcp_socket"] = [s(f"{kind}TcpSocket", port=str(port))]
     return s(
         kind,
-        http_get=s(
-            f"{kind}HttpGet",
-            path=probe.http,
-            port=str(port),
-            http_header=[s(f"{kind}HttpGetHttpHeader", name=k, value=v) for k, v in probe.headers.items()] or None,
-        )
-        if probe.http is not None
-        else None,
-        exec=s(f"{kind}Exec", command=list(probe.exec)) if probe.exec is not None else None,
-        tcp_socket=[s(f"{kind}TcpSocket", port=str(probe.tcp))] if probe.tcp is not None else None,
+        **action,
         initial_delay_seconds=probe.initial_delay,
         period_seconds=probe.period,
         timeout_seconds=probe.timeout,
@@ -134,26 +135,26 @@ def _probe(s: Structs, kind: str, probe: Probe | None, default_port: int | None)
     )
 
 
-def _volume(s: Structs, v: Volume) -> Any:
-    st = v.settings
-    if v.source == "host_path":
-        return s("Volume", name=v.name, host_path=s("VolumeHostPath", path=st["path"], type=st["type"]))
-    if v.source == "empty_dir":
-        return s("Volume", name=v.name, empty_dir=s("VolumeEmptyDir", medium=st["medium"], size_limit=st["size_limit"]))
-    if v.source == "config_map":
-        return s(
-            "Volume", name=v.name, config_map=s("VolumeConfigMap", name=st["name"], default_mode=st["default_mode"])
-        )
-    if v.source == "secret":
-        items = [s("VolumeSecretItems", key=k, path=p) for k, p in st["items"].items()] or None
-        return s(
-            "Volume",
-            name=v.name,
-            secret=s("VolumeSecret", secret_name=st["secret_name"], default_mode=st["default_mode"], items=items),
-        )
-    if v.source == "nfs":
-        return s("Volume", name=v.name, nfs=s("VolumeNfs", server=st["server"], path=st["path"]))
-    raise ValueError(f"unknown volume source {v.source!r}")
+def _volume(s: Structs, name: str, v: Volume, ctx: Context) -> Any:
+    match v:
+        case GlusterfsVolume():
+            path = v.node_path(ctx.service, ctx.cluster.storage_root)
+            return s("Volume", name=name, host_path=s("VolumeHostPath", path=path, type=v.type or "Directory"))
+        case HostPathVolume(host_path=path):
+            return s("Volume", name=name, host_path=s("VolumeHostPath", path=path, type=v.type))
+        case EmptyDirVolume(empty_dir=ed):
+            return s("Volume", name=name, empty_dir=s("VolumeEmptyDir", medium=ed.medium, size_limit=ed.size_limit))
+        case ConfigMapVolume(config_map=cm):
+            return s("Volume", name=name, config_map=s("VolumeConfigMap", name=cm, default_mode=v.default_mode))
+        case SecretVolume(secret=sv):
+            items = [s("VolumeSecretItems", key=k, path=p) for k, p in sv.items.items()] or None
+            secret = s(
+                "VolumeSecret", secret_name=sv.secret or ctx.secret_name, default_mode=sv.default_mode, items=items
+            )
+            return s("Volume", name=name, secret=secret)
+        case NfsVolume(nfs=nfs):
+            return s("Volume", name=name, nfs=s("VolumeNfs", server=nfs.server, path=nfs.path))
+    raise ValueError(f"volume {name!r}: unknown source {type(v).__name__}")
 
 
 def _affinity(s: Structs, placement: Placement) -> Any:

@@ -2,41 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-
 from cdktf_cdktf_provider_kubernetes import service
 from constructs import Construct
 
-from catalog.model.objects import ServicePort
+from catalog.model.objects import ServiceSpec
+from constructs_lib.context import Context
 from constructs_lib.k8s.structs import Structs
+from constructs_lib.k8s.workload import Workload
 from constructs_lib.naming import name_own_resource, object_id
 
 
-@dataclass(frozen=True)
-class ServiceProps:
-    """``type``, ``protocol`` and ``target_port`` left unset are not written: Kubernetes then
-    uses ClusterIP, TCP and the ``port`` itself."""
-
-    name: str
-    namespace: str
-    labels: Mapping[str, str]
-    selector: Mapping[str, str]
-    ports: Sequence[ServicePort]
-    type: str | None = None
-
-
 class Service(service.Service):
-    def __init__(self, scope: Construct, id: str, props: ServiceProps):
+    """``type``, ``protocol`` and ``target_port`` left unset are not written: Kubernetes then
+    uses ClusterIP, TCP and the ``port`` itself. It carries the labels of the workload it selects."""
+
+    def __init__(self, scope: Construct, id: str, name: str, svc: ServiceSpec, ctx: Context, workload: Workload):
         s = Structs(service, "Service")
+        labels, selector = workload.labels, workload.selector
         super().__init__(
             scope,
             id,
-            metadata=s("Metadata", name=props.name, namespace=props.namespace, labels=dict(props.labels) or None),
+            metadata=s("Metadata", name=name, namespace=ctx.namespace, labels=dict(labels) or None),
             spec=s(
                 "Spec",
-                type=props.type,
-                selector=dict(props.selector),
+                type=svc.type,
+                selector=dict(selector),
                 port=[
                     s(
                         "SpecPort",
@@ -46,9 +36,8 @@ class Service(service.Service):
                         node_port=p.node_port,
                         protocol=p.protocol,
                     )
-                    for p in props.ports
+                    for p in svc.ports
                 ],
             ),
         )
-        self.props = props
-        name_own_resource(self, scope, object_id(props.name))
+        name_own_resource(self, scope, object_id(name))

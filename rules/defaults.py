@@ -1,0 +1,41 @@
+"""services.yaml says things once: a value equal to its field's documented default is noise that
+hides the values that matter (and drifts when the default changes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from catalog.model import Catalog
+from catalog.source import Location
+
+
+def _restated(model: Any, loc: Location) -> Iterator[tuple[Location, str]]:
+    if isinstance(model, BaseModel):
+        fields = type(model).model_fields
+        for name in sorted(model.model_fields_set, key=list(fields).index):
+            field = fields[name]
+            value = getattr(model, name)
+            is_tag = name == "suite" and loc[-1:] == ("params",)  # copied in from the entry's suite
+            if not field.is_required() and value is not None and not is_tag:
+                if value == field.get_default(call_default_factory=True):
+                    yield loc + (field.alias or name,), f"{value!r} is the default; leave it out"
+        for name, field in fields.items():
+            yield from _restated(getattr(model, name), loc + (field.alias or name,))
+    elif isinstance(model, dict):
+        for key, value in model.items():
+            yield from _restated(value, loc + (key,))
+    elif isinstance(model, list):
+        for i, value in enumerate(model):
+            yield from _restated(value, loc + (i,))
+
+
+def _defaults_restated(catalog: Catalog) -> Iterator[tuple[Location, str]]:
+    """Only the service entries: ``cluster`` and ``nomad`` state this cluster's facts."""
+    for name, service in catalog.services.items():
+        yield from _restated(service, ("services", name))
+
+
+RULES = {"default-restated": _defaults_restated}

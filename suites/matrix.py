@@ -1,0 +1,105 @@
+"""The matrix suite: Synapse, MAS, the WhatsApp bridge, the well-known nginx, Element and Cinny.
+
+Synapse's config templates, the well-known documents and the web clients' configs are
+generated from ``params`` (``MatrixParams``) into the ConfigMaps the entry declares. Synapse's
+secrets are not here: its templates carry ``*_PLACEHOLDER`` tokens that the ``config-processor``
+init container (``script: {builder: synapse-config}``) replaces in the pod, so that container
+must set every env var the script reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from catalog.model import Service
+from catalog.model.pod import Container, SecretRef
+from catalog.model.suites import MatrixParams
+from configs.matrix import (
+    HOMESERVER_FILE,
+    LOG_CONFIG_FILE,
+    PLACEHOLDERS,
+    WHATSAPP_REGISTRATION_FILE,
+    cinny_config,
+    element_config,
+    homeserver_config,
+    synapse_log_config,
+    wellknown_client,
+    wellknown_server,
+    whatsapp_registration,
+)
+from suites.base import Finding, Suite, containers, database_settings, env_names, with_config_map_data
+
+GENERATED_CONFIG_MAPS = {
+    "synapse-config": (HOMESERVER_FILE, LOG_CONFIG_FILE, WHATSAPP_REGISTRATION_FILE),
+    "matrix-nginx-config": ("client", "server"),
+    "element-config": ("config.json",),
+    "cinny-config": ("config.json",),
+}
+
+
+def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
+    """``{ConfigMap: {key: text}}`` of everything the suite generates; the keys are
+    ``MatrixParams.GENERATED_CONFIG_MAPS``."""
+    return {
+        "synapse-config": {
+            HOMESERVER_FILE: homeserver_config(
+                server_name=p.server_name,
+                synapse_hostname=p.synapse_hostname,
+                mas_hostname=p.mas_hostname,
+                mas_introspection_endpoint=p.mas_introspection_endpoint,
+                account_management_url=p.account_management_url,
+                turn_hostname=p.turn_hostname,
+                **database_settings(p.database),
+            ),
+            LOG_CONFIG_FILE: synapse_log_config(),
+            WHATSAPP_REGISTRATION_FILE: whatsapp_registration(
+                server_name=p.server_name,
+                bridge_url=p.whatsapp_bridge_url,
+                sender_localpart=p.whatsapp_sender_localpart,
+            ),
+        },
+        "matrix-nginx-config": {
+            "client": wellknown_client(synapse_hostname=p.synapse_hostname, mas_hostname=p.mas_hostname),
+            "server": wellknown_server(synapse_hostname=p.synapse_hostname),
+        },
+        "element-config": {"config.json": element_config(synapse_hostname=p.synapse_hostname)},
+        "cinny-config": {"config.json": cinny_config(homeservers=[p.server_name])},
+    }
+
+
+# What the config-processor reads: each placeholder's env var, from the secret key of the same
+# name in lower case (declared under the entry's secrets.keys: the rule secret-key-declared).
+PLACEHOLDER_ENV: tuple[dict[str, SecretRef], ...] = tuple(
+    {env: SecretRef(secret=env.lower())} for _token, env, _file in PLACEHOLDERS
+)
+
+
+def _fills_placeholders(container: Container) -> bool:
+    return getattr(container.script, "builder", None) == "synapse-config"
+
+
+def expand(service: Service, p: MatrixParams) -> Service:
+    """The generated documents into their ConfigMaps; the placeholder env first in the env of
+    every container that runs the synapse-config script."""
+    service = with_config_map_data(service, matrix_documents(p))
+    workloads = {}
+    for wl_name, wl in service.workloads.items():
+        sections = {}
+        for section in ("init_containers", "containers"):
+            sections[section] = {
+                name: c.model_copy(update={"env": [*PLACEHOLDER_ENV, *c.env]}) if _fills_placeholders(c) else c
+                for name, c in getattr(wl, section).items()
+            }
+        workloads[wl_name] = wl.model_copy(update=sections)
+    return service.model_copy(update={"workloads": workloads})
+
+
+def findings(service: Service, p: MatrixParams) -> Iterator[Finding]:
+    generated = {env for item in PLACEHOLDER_ENV for env in item}
+    for where, container in containers(service):
+        written = sorted(generated & env_names(container)) if _fills_placeholders(container) else []
+        if written:
+            yield where + ("env",), f"{', '.join(written)} is set by the matrix suite (synapse-config); remove it"
+
+
+SUITE = Suite(MatrixParams, expand, findings, GENERATED_CONFIG_MAPS)
