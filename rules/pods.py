@@ -6,7 +6,13 @@ import re
 from collections.abc import Iterator
 
 from catalog.model import Catalog
-from catalog.model.pod import GlusterfsVolume, HostPathVolume, NfsVolume, glusterfs_path
+from catalog.model.pod import (
+    GlusterfsVolume,
+    HostPathVolume,
+    NfsVolume,
+    follows_glusterfs_convention,
+    glusterfs_path,
+)
 from catalog.source import Location
 from rules.walk import pods
 
@@ -128,6 +134,12 @@ def _storage_paths(catalog: Catalog) -> Iterator[Finding]:
                     pod.location + ("volumes", v_name, "path"),
                     f"hostPath {path!r} breaks the glusterfs_<service>_<type> naming; "
                     "waive 'storage-path' with a reason",
+                )
+            elif isinstance(volume, HostPathVolume) and not follows_glusterfs_convention(path, pod.service, root):
+                yield (
+                    pod.location + ("volumes", v_name, "host_path"),
+                    f"hostPath {path!r} is not named glusterfs_{pod.service.replace('-', '_')}_<type>; "
+                    "use {glusterfs: <type>} or waive 'storage-path' with a reason",
                 )
 
 

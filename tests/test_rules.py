@@ -242,3 +242,17 @@ def test_the_readme_lists_every_rule_once():
     listed = {r[1].strip().strip("`"): r[3].strip() == "yes" for r in rows}
     assert sorted(listed) == sorted(RULE_IDS | set(TREE_RULES))
     assert {rule for rule, waivable in listed.items() if waivable} == WAIVABLE
+
+
+@pytest.mark.parametrize(
+    ("host_path", "fires"),
+    [
+        ("/storage/v/overseerr", True),  # on the storage root, but not one of the service's own directories
+        ("/storage/v/glusterfs_plex_config", True),  # another service's directory
+        ("/storage/v/glusterfs_overseerr_Config", True),
+        ("/storage/v/glusterfs_overseerr_config", False),
+    ],
+)
+def test_a_hand_written_host_path_on_the_storage_root_follows_the_convention(host_path, fires):
+    catalog = _catalog(lambda s: _overseerr(s)["volumes"].update(config={"host_path": host_path}))
+    assert bool(_fired("storage-path", catalog)) is fires

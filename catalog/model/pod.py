@@ -205,6 +205,14 @@ def glusterfs_path(service: str, kind: str, root: str) -> str:
     return f"{root.rstrip('/')}/glusterfs_{service.replace('-', '_')}_{kind}"
 
 
+def follows_glusterfs_convention(path: str, service: str, root: str) -> bool:
+    """Whether ``path`` is ``glusterfs_path(service, <some type>, root)``: a hand-written hostPath
+    on the storage root must still be one of the service's own GlusterFS directories."""
+    prefix = glusterfs_path(service, "", root)
+    kind = path.removeprefix(prefix) if path.startswith(prefix) else ""
+    return bool(kind) and all(c.islower() or c.isdigit() or c == "_" for c in kind)
+
+
 class GlusterfsVolume(Model):
     """The cluster's storage convention: a hostPath at ``/storage/v/glusterfs_<service>_<type>``
     of type ``Directory``; ``path`` overrides the path (the ``storage-path`` rule then wants a
