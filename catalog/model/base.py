@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from catalog.errors import excerpt
+
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 # Kubernetes resource.Quantity: a signed decimal with an optional binary or decimal suffix.
@@ -26,7 +28,7 @@ class Model(BaseModel):
 def _dns_label(value: str) -> str:
     if len(value) > 63 or not DNS1123_LABEL.match(value):
         raise ValueError(
-            f"{value!r} is not a valid name: use lowercase letters, digits and '-', "
+            f"{excerpt(repr(value))} is not a valid name: use lowercase letters, digits and '-', "
             "starting and ending with a letter or digit, at most 63 characters"
         )
     return value
@@ -34,13 +36,15 @@ def _dns_label(value: str) -> str:
 
 def _hostname(value: str) -> str:
     if len(value) > 253 or not DNS1123_SUBDOMAIN.match(value):
-        raise ValueError(f"{value!r} is not a valid hostname: use lowercase dns labels separated by '.'")
+        raise ValueError(f"{excerpt(repr(value))} is not a valid hostname: use lowercase dns labels separated by '.'")
     return value
 
 
 def _quantity(value: str) -> str:
     if not QUANTITY.match(value):
-        raise ValueError(f"{value!r} is not a kubernetes quantity; expected e.g. '100m', '0.5', '256Mi', '2Gi'")
+        raise ValueError(
+            f"{excerpt(repr(value))} is not a kubernetes quantity; expected e.g. '100m', '0.5', '256Mi', '2Gi'"
+        )
     return value
 
 
@@ -49,13 +53,13 @@ def _image(value: str) -> str:
     if "@" in name:
         return value
     if ":" not in name or name.endswith(":"):
-        raise ValueError(f"image {value!r} has no tag; pin one, e.g. '{value}:1.2.3'")
+        raise ValueError(f"image {excerpt(repr(value))} has no tag; pin one, e.g. '{value}:1.2.3'")
     return value
 
 
 def _env_name(value: str) -> str:
     if not ENV_NAME.match(value):
-        raise ValueError(f"{value!r} is not a valid environment variable name")
+        raise ValueError(f"{excerpt(repr(value))} is not a valid environment variable name")
     return value
 
 

@@ -1,0 +1,201 @@
+"""Hostile and mistaken catalogs: each one is refused with located lines, fast and in bounded
+memory, and never with a traceback. One row per kind of mistake; the rows build on the small
+valid catalog of tests/test_catalog_errors.py (each edit replaces one exact text of it) or are
+whole documents of their own (the YAML-level attacks)."""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass
+
+import pytest
+
+from catalog import CatalogError, load_catalog
+from catalog.source import CONTROL
+from tests.conftest import PROJECT_ROOT
+from tests.test_catalog_errors import VALID
+
+
+def _laughs(levels: int = 10, width: int = 10) -> str:
+    lines = [f"l0: &l0 [{', '.join(['lol'] * width)}]"]
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * width)}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Case:
+    """``document`` is a whole file (bytes for non-UTF-8), or ``edit`` = (old, new) applies to VALID."""
+
+    id: str
+    fragment: str
+    document: str | bytes | None = None
+    edit: tuple[str, str] | None = None
+    line: int | None = None
+
+    def text(self) -> str | bytes:
+        if self.document is not None:
+            return self.document
+        old, new = self.edit
+        assert old in VALID, f"{self.id}: the edit does not apply: {old!r}"
+        return VALID.replace(old, new, 1)
+
+
+def edit(id: str, old: str, new: str, fragment: str) -> Case:
+    """A case whose error must point at the edited line (or below it, for multi-line edits)."""
+    return Case(id, fragment, edit=(old, new), line=VALID[: VALID.index(old)].count("\n") + 1)
+
+
+HEAD = "cluster: {domain: example.org, nodes: {n: {arch: amd64}}}\n"
+
+LOADER_CASES = [
+    Case("billion laughs", "expands to more than 100000 values", document=HEAD + _laughs()),
+    Case("wide alias bomb", "expands to more than 100000 values", document=HEAD + _laughs(levels=3, width=100)),
+    Case("recursive sequence alias", "recursive alias", document=HEAD + "services: &s [*s]\n"),
+    Case("recursive mapping alias", "recursive alias", document=HEAD + "services: &s {a: *s}\n"),
+    Case("merge key", "merge keys ('<<') are not supported", document=HEAD + "x: &x {a: 1}\nservices:\n  <<: *x\n"),
+    Case("unknown local tag", "unsupported yaml tag '!vault'", document=HEAD + "services: !vault secret/data\n"),
+    Case("python tag", "unsupported yaml tag", document=HEAD + "services: !!python/object/apply:os.system [ls]\n"),
+    Case("binary tag", "unsupported yaml tag", document=HEAD + "services: !!binary aGVsbG8=\n"),
+    Case("set tag on a mapping", "unsupported yaml tag", document=HEAD + "services: !!set {a, b}\n"),
+    Case("tag on a sequence", "unsupported yaml tag", document=HEAD + "services: !list [a]\n"),
+    Case("mistyped int", "'abc' is not a valid int", document=HEAD + "services: !!int abc\n"),
+    Case("mistyped float", "is not a valid float", document=HEAD + "services: !!float ten\n"),
+    Case("mistyped bool", "is not a valid bool", document=HEAD + "services: !!bool maybe\n"),
+    Case("huge integer", "is too large", document=HEAD + "services: " + "9" * 5000 + "\n"),
+    Case("integer above int64", "is too large", document=HEAD + f"services: {2**64}\n"),
+    Case("hex integer above int64", "is too large", document=HEAD + "services: 0x" + "f" * 40 + "\n"),
+    Case("mistyped timestamp", "is not a valid timestamp", document=HEAD + "services: !!timestamp 2024-13-45\n"),
+    Case("not a number", "'.nan' is not a value", document=HEAD + "services: .nan\n"),
+    Case("sequence as key", "a key must be a plain string", document=HEAD + "? [a, b]\n: c\n"),
+    Case("mapping as key", "a key must be a plain string", document=HEAD + "{a: b}: c\n"),
+    Case("integer key", "key 1 must be a string", document=HEAD + "services: {1: a}\n"),
+    Case("null key", "key None must be a string", document=HEAD + "services: {~: a}\n"),
+    Case("invalid utf-8", "not valid UTF-8: byte 0xff", document=HEAD.encode() + b"services:\n  caf\xff: {}\n", line=3),
+    Case(
+        "latin-1 file", "not valid UTF-8", document=HEAD.encode() + "services: {café: {}}\n".encode("latin-1"), line=2
+    ),
+    Case("NUL byte", "control character U+0000", document=HEAD + "services: {a\x00: {}}\n", line=2),
+    Case("escape character", "control character U+001B", document=HEAD + "services: \x1b[31m\n", line=2),
+    Case("escaped NUL in a string", "holds a control character", document=HEAD + 'services: "a\\x00b"\n', line=2),
+    Case("escaped bell in a key", "holds a control character", document=HEAD + 'services: {"\\a": {}}\n', line=2),
+    Case("C1 control character", "control character U+009B", document=HEAD + "services: a\u009b\n", line=2),
+    Case("deep nesting", "nest", document=HEAD + "services: " + "[" * 2000 + "]" * 2000 + "\n"),
+    Case("deep block nesting", "nests deeper than", document=HEAD + "".join("  " * i + f"k{i}:\n" for i in range(80))),
+    Case(
+        "syntax error", "yaml syntax error: mapping values are not allowed", document=HEAD + "services: a: b\n", line=2
+    ),
+    Case("bad indentation", "yaml syntax error: ", document=HEAD + "services:\n  a: {}\n b: {}\n", line=4),
+    Case("unclosed flow", "yaml syntax error: ", document=HEAD + "services: {a: [1, 2}\n"),
+    Case("unclosed quote", "yaml syntax error: ", document=HEAD + 'services: "abc\n'),
+    Case("tab indentation", "yaml syntax error: ", document=HEAD + "services:\n\ta: {}\n"),
+    Case("undefined alias", "yaml syntax error: found undefined alias", document=HEAD + "services: *nope\n"),
+    Case("two documents", "yaml syntax error: ", document=HEAD + "services: {}\n---\nservices: {}\n"),
+    Case("empty file", "file is empty", document=""),
+    Case("root a list", "the root must be a mapping", document="- a\n- b\n"),
+    Case("root a string", "the root must be a mapping", document="services\n"),
+    Case("huge value echoed short", "chars)", document=HEAD + "services: " + "x" * 100_000 + "\n"),
+]
+
+
+def _problems(tmp_path, text: str | bytes) -> list:
+    path = tmp_path / "services.yaml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(CatalogError) as info:
+        load_catalog(path)
+    return info.value.problems
+
+
+def _assert_clean(problems, fragment: str, line: int | None) -> None:
+    rendered = [str(p) for p in problems]
+    assert any(fragment in r for r in rendered), rendered
+    for problem, text in zip(problems, rendered):
+        assert problem.line is not None, f"not located: {text}"
+        assert not CONTROL.search(text) and "\n" not in text, f"raw control character in {text!r}"
+        assert len(text) < 400, f"echoes too much: {text[:200]}..."
+    if line is not None:
+        assert any(p.line == line for p in problems), rendered
+
+
+@pytest.mark.parametrize("case", LOADER_CASES, ids=[c.id for c in LOADER_CASES])
+def test_a_hostile_document_is_refused_fast_in_bounded_memory_with_located_lines(tmp_path, case):
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        problems = _problems(tmp_path, case.text())
+    finally:
+        elapsed = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    _assert_clean(problems, case.fragment, case.line)
+    assert elapsed < 1.0, f"took {elapsed:.2f} s"
+    assert peak < 100e6, f"used {peak / 1e6:.0f} MB"
+
+
+def test_syntax_errors_name_line_column_and_the_parsers_context(tmp_path):
+    (problem,) = _problems(tmp_path, HEAD + "services:\n  a: {}\n b: {}\n")
+    assert str(problem).startswith(
+        "yaml syntax error: did not find expected key at column 2 (while parsing a block mapping on line 1, column 1)"
+    )
+    assert problem.line == 4
+
+
+def _run_main(tmp_path, text: str | bytes, *prefix: str, **env: str) -> tuple[subprocess.CompletedProcess, float]:
+    """Runs the real entry point on ``text``; checks the previous output survived; returns the
+    result and the peak RSS (MB) of the child processes so far."""
+    catalog = tmp_path / "services.yaml"
+    catalog.write_bytes(text if isinstance(text, bytes) else text.encode())
+    marker = tmp_path / "cdktf.out" / "stacks" / "kubernetes" / "cdk.tf.json"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text('{"previous": true}')
+    out = {"CLUSTER_STATE_CATALOG": str(catalog), "CDKTF_OUTDIR": str(tmp_path / "cdktf.out")}
+    command = [sys.executable, *prefix] if prefix else [sys.executable, str(PROJECT_ROOT / "main.py")]
+    result = subprocess.run(
+        command, cwd=tmp_path, env={**os.environ, **out, **env}, capture_output=True, text=True, timeout=120
+    )
+    assert marker.read_text() == '{"previous": true}', "the previous output was touched"
+    return result, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+@pytest.mark.parametrize(
+    ("id", "text", "expected"),
+    [
+        ("billion laughs", HEAD + _laughs(), "the document expands to more than 100000 values"),
+        ("invalid utf-8", HEAD.encode() + b"services:\n  caf\xe9: {}\n", "not valid UTF-8: byte 0xe9 at column 6"),
+        ("unknown tag", HEAD + "services: !vault x\n", "unsupported yaml tag '!vault'"),
+    ],
+)
+def test_the_entry_point_exits_2_with_one_located_line_and_keeps_the_previous_output(tmp_path, id, text, expected):
+    result, max_rss_mb = _run_main(tmp_path, text)
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert expected in line and re.search(r"\(services\.yaml:\d+\)$", line), line
+    assert max_rss_mb < 300, f"a child process peaked at {max_rss_mb:.0f} MB"
+
+
+_CRASH = (
+    f"import runpy, sys\nsys.path.insert(0, {str(PROJECT_ROOT)!r})\nimport catalog\n"
+    "def boom(path): raise KeyError('a bug deep inside')\n"
+    "catalog.load_catalog = boom\n"
+    "sys.argv = ['main.py']\n"
+    "runpy.run_path(sys.argv.pop(), run_name='__main__')\n"
+).replace("sys.argv.pop()", repr(str(PROJECT_ROOT / "main.py")))
+
+
+def test_an_unexpected_exception_is_one_line_asking_for_a_report_and_exit_1(tmp_path):
+    result, _ = _run_main(tmp_path, VALID, "-O", "-c", _CRASH)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "internal error: KeyError: 'a bug deep inside'; please report it (CLUSTER_STATE_DEBUG=1 prints the trace)"
+    ]
+
+
+def test_the_trace_of_an_unexpected_exception_is_shown_under_cluster_state_debug(tmp_path):
+    result, _ = _run_main(tmp_path, VALID, "-O", "-c", _CRASH, CLUSTER_STATE_DEBUG="1")
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "a bug deep inside" in result.stderr
