@@ -8,17 +8,14 @@ objects are Aspects (``rules/``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from catalog.model import Catalog, Service
-from catalog.model.pod import Container, Volume, glusterfs_path
+from catalog.model.pod import glusterfs_path
 from catalog.source import Location
+from rules.walk import pods as _pods
 
 Finding = tuple[Location, str]
-
-_CRON_RANGES = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)]
-_CRON_NAMES = {3: "jan feb mar apr may jun jul aug sep oct nov dec".split(), 4: "sun mon tue wed thu fri sat".split()}
-_MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
 
 
 def check_catalog(catalog: Catalog) -> list[Finding]:
@@ -31,11 +28,21 @@ def check_catalog(catalog: Catalog) -> list[Finding]:
         findings.extend(_secret_keys(service, loc))
         findings.extend(_mounts(service, loc))
         findings.extend(_storage_paths(catalog, name, service, loc))
-        findings.extend(_schedules(service, loc))
         findings.extend(_litestream(service, loc))
         findings.extend(_references(service, loc))
         findings.extend(_env_references(service, loc))
+    for rules in catalog_rules():
+        for check in rules.values():
+            findings.extend(check(catalog))
     return findings
+
+
+def catalog_rules() -> list[dict[str, Callable[[Catalog], Iterator[Finding]]]]:
+    """The ``RULES`` of the catalog's rule modules (imported here, not at the top: they import
+    the catalog's models)."""
+    from rules import api_server
+
+    return [api_server.RULES]
 
 
 def _hostnames_once(catalog: Catalog) -> Iterator[Finding]:
@@ -101,19 +108,6 @@ def _object_names_once(catalog: Catalog) -> Iterator[Finding]:
                     f"Service {svc!r} is already defined by service {seen[key]!r}",
                 )
             seen.setdefault(key, name)
-
-
-def _pods(service: Service) -> Iterator[tuple[Location, dict[Location, Container], dict[str, Volume | None], object]]:
-    """Each pod of the service: its location, ``{container location: container}`` (init
-    containers under ``init_containers``), its volumes and its placement."""
-    for wl_name, wl in service.workloads.items():
-        where = ("workloads", wl_name)
-        containers = {where + ("init_containers", n): c for n, c in wl.init_containers.items()}
-        containers.update({where + ("containers", n): c for n, c in wl.containers.items()})
-        yield where, containers, {**wl.volumes, **dict.fromkeys(wl.volume_claim_templates)}, wl.placement
-    for cj_name, cj in service.cron_jobs.items():
-        where = ("cron_jobs", cj_name)
-        yield where, {where + ("containers", n): c for n, c in cj.containers.items()}, dict(cj.volumes), cj.placement
 
 
 def _placement(catalog: Catalog, service: Service, loc: Location) -> Iterator[Finding]:
@@ -199,38 +193,6 @@ def _storage_paths(catalog: Catalog, name: str, service: Service, loc: Location)
                         "waive 'storage-path' with a reason"
                     ),
                 )
-
-
-def _schedules(service: Service, loc: Location) -> Iterator[Finding]:
-    for cj_name, cj in service.cron_jobs.items():
-        problem = cron_problem(cj.schedule)
-        if problem:
-            yield loc + ("cron_jobs", cj_name, "schedule"), f"invalid cron schedule {cj.schedule!r}: {problem}"
-
-
-def cron_problem(schedule: str) -> str | None:
-    """Why ``schedule`` is not a valid 5-field cron expression, or None."""
-    if schedule in _MACROS:
-        return None
-    fields = schedule.split()
-    if len(fields) != 5:
-        return f"expected 5 fields (minute hour day month weekday), got {len(fields)}"
-    for index, (field, (low, high)) in enumerate(zip(fields, _CRON_RANGES)):
-        for part in field.split(","):
-            base, _, step = part.partition("/")
-            if step and not (step.isdigit() and int(step) > 0):
-                return f"bad step {step!r} in {field!r}"
-            if base == "*":
-                continue
-            for bound in base.split("-", 1):
-                value = (
-                    _CRON_NAMES.get(index, []).index(bound.lower()) + (1 if index == 3 else 0)
-                    if bound.lower() in _CRON_NAMES.get(index, [])
-                    else bound
-                )
-                if not str(value).isdigit() or not low <= int(value) <= high:
-                    return f"{bound!r} is out of range {low}-{high} in {field!r}"
-    return None
 
 
 def _litestream(service: Service, loc: Location) -> Iterator[Finding]:

@@ -46,9 +46,273 @@ class Case:
         return VALID.replace(old, new, 1)
 
 
-def edit(id: str, old: str, new: str, fragment: str) -> Case:
-    """A case whose error must point at the edited line (or below it, for multi-line edits)."""
-    return Case(id, fragment, edit=(old, new), line=VALID[: VALID.index(old)].count("\n") + 1)
+def edit(id: str, old: str, new: str, fragment: str, below: int = 0) -> Case:
+    """A case whose error points at the edited line (``below`` lines further, for an edit that
+    adds lines)."""
+    return Case(id, fragment, edit=(old, new), line=VALID[: VALID.index(old)].count("\n") + 1 + below)
+
+
+REPLICAS = "        replicas: 1"
+WEB_PORTS = "ports: [{name: http, port: 80}]"
+WEB_IMAGE = "image: nginx:1.27"
+SCHEDULE = 'schedule: "0 3 * * *"'
+WEB_SERVICE = "web: {type: NodePort, ports: [{port: 80, node_port: 30080}]}"
+API_CONTAINER = "api: {image: example/api:1.0, ports: [{port: 8080}]}"
+WEB_RESOURCES = "resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}\n        volumes"
+
+
+def _more(line: str, extra: str) -> tuple[str, str]:
+    return line, f"{line}\n{extra}"
+
+
+API_SERVER_CASES = [
+    edit(
+        "label value of 64 characters",
+        *_more(REPLICAS, "        labels: {tier: " + "a" * 64 + "}"),
+        "label value 'aaaa",
+        below=1,
+    ),
+    edit(
+        "label value with a space",
+        *_more(REPLICAS, "        labels: {tier: 'front end'}"),
+        "label value 'front end' must be empty or",
+        below=1,
+    ),
+    edit(
+        "label key starting with a dash",
+        *_more(REPLICAS, "        labels: {-tier: web}"),
+        "label key '-tier' name part must be",
+        below=1,
+    ),
+    edit(
+        "label key with an uppercase prefix",
+        *_more(REPLICAS, "        labels: {Example.com/tier: web}"),
+        "label key 'Example.com/tier' prefix must be lowercase",
+        below=1,
+    ),
+    edit(
+        "label key with two slashes",
+        *_more(REPLICAS, "        labels: {a/b/c: web}"),
+        "may hold at most one '/'",
+        below=1,
+    ),
+    edit(
+        "component label value too long",
+        *_more(REPLICAS, "        component: " + "c" * 70),
+        "label value 'cccc",
+        below=1,
+    ),
+    edit(
+        "service label of 64 characters",
+        "  api:\n    workloads:",
+        "  api:\n    labels: {app: " + "x" * 64 + "}\n    workloads:",
+        "services.api.labels.app: label value",
+        below=1,
+    ),
+    edit(
+        "Service name starting with a digit",
+        "          api: {ports: [{port: 80, target_port: 8080}]}",
+        "          1api: {ports: [{port: 80, target_port: 8080}]}",
+        "Service name '1api' must start with a lowercase letter",
+    ),
+    edit(
+        "port name of 16 characters",
+        WEB_PORTS,
+        "ports: [{name: abcdefghijklmnop, port: 80}]",
+        "port name 'abcdefghijklmnop' must be at most 15 characters",
+    ),
+    edit(
+        "port name in uppercase",
+        WEB_PORTS,
+        "ports: [{name: HTTP, port: 80}]",
+        "port name 'HTTP' must hold only lowercase",
+    ),
+    edit("port name of digits only", WEB_PORTS, "ports: [{name: '8080', port: 80}]", "must hold at least one letter"),
+    edit("port name with a double dash", WEB_PORTS, "ports: [{name: a--b, port: 80}]", "must not hold '--'"),
+    edit(
+        "port name used twice in a container",
+        WEB_PORTS,
+        "ports: [{name: http, port: 80}, {name: http, port: 81}]",
+        "port name 'http' is used twice",
+    ),
+    edit(
+        "Service of two ports without names",
+        WEB_SERVICE,
+        "web: {type: NodePort, ports: [{port: 80, node_port: 30080}, {port: 81}]}",
+        "a Service with several ports needs a name on each",
+    ),
+    edit(
+        "Service port name invalid",
+        "api: {ports: [{port: 80, target_port: 8080}]}",
+        "api: {ports: [{port: 80, target_port: 8080, name: Web_1}]}",
+        "port name 'Web_1'",
+    ),
+    edit(
+        "CronJob name of 53 characters",
+        "      nightly:\n",
+        "      " + "n" * 53 + ":\n",
+        "CronJob name must be at most 52 characters (has 53)",
+    ),
+    edit(
+        "replicas above int32",
+        REPLICAS,
+        "        replicas: 3000000000",
+        "replicas 3000000000 does not fit the API's 32-bit integer",
+    ),
+    edit(
+        "backoff limit above int32",
+        SCHEDULE,
+        SCHEDULE + "\n        backoff_limit: 2147483648",
+        "backoff_limit 2147483648 does not fit",
+        below=1,
+    ),
+    edit(
+        "probe period above int32",
+        WEB_RESOURCES,
+        WEB_RESOURCES.replace(
+            "\n        volumes", "\n            liveness: {http: /, period: 9999999999}\n        volumes"
+        ),
+        "period 9999999999 does not fit",
+        below=1,
+    ),
+    edit(
+        "negative user id",
+        API_CONTAINER,
+        "api: {image: example/api:1.0, ports: [{port: 8080}], security_context: {run_as_user: -1}}",
+        "user id -1 must not be negative",
+    ),
+    edit(
+        "group id above int32",
+        API_CONTAINER,
+        "api: {image: example/api:1.0, ports: [{port: 8080}], security_context: {run_as_group: 4294967295}}",
+        "group id 4294967295 does not fit",
+    ),
+    edit(
+        "negative fs_group",
+        REPLICAS,
+        REPLICAS + "\n        security_context: {fs_group: -5}",
+        "group id -5 must not be negative",
+        below=1,
+    ),
+    edit(
+        "toleration Exists with a value",
+        REPLICAS,
+        REPLICAS + "\n        tolerations: [{key: gpu, operator: Exists, value: 'true'}]",
+        "a toleration with operator Exists must not have a value",
+        below=1,
+    ),
+    edit(
+        "toleration key invalid",
+        REPLICAS,
+        REPLICAS + "\n        tolerations: [{key: 'no such/key/x'}]",
+        "toleration key",
+        below=1,
+    ),
+    edit(
+        "cpu request above its limit",
+        WEB_RESOURCES,
+        WEB_RESOURCES.replace("cpu: 10m", "cpu: 200m"),
+        "request 200m is above the limit 100m",
+    ),
+    edit(
+        "memory request above its limit in other units",
+        WEB_RESOURCES,
+        WEB_RESOURCES.replace("memory: 16Mi", "memory: 0.1Gi"),
+        "request 0.1Gi is above the limit 64Mi",
+    ),
+    edit("image repository in uppercase", WEB_IMAGE, "image: Nginx:1.27", "repository 'Nginx' must be lowercase"),
+    edit("image with whitespace", WEB_IMAGE, "image: 'nginx :1.27'", "holds whitespace"),
+    edit("image with a short digest", WEB_IMAGE, "image: nginx:1.27@sha256:abc", "is not '<algorithm>:<hex>'"),
+    edit(
+        "image with a sha256 digest of 40 digits",
+        WEB_IMAGE,
+        "image: nginx:1.27@sha256:" + "a" * 40,
+        "a sha256 digest has 64 hex digits (has 40)",
+    ),
+    edit("image tag starting with a dot", WEB_IMAGE, "image: nginx:.1", "tag '.1' is not valid"),
+    edit("image with an empty path component", WEB_IMAGE, "image: library//nginx:1.27", "is not a valid name"),
+    edit(
+        "time zone that does not exist",
+        SCHEDULE,
+        SCHEDULE + "\n        timezone: Mars/Olympus_Mons",
+        "time zone 'Mars/Olympus_Mons' is not a time zone of the IANA database",
+        below=1,
+    ),
+    edit("time zone Local", SCHEDULE, SCHEDULE + "\n        timezone: Local", "must be an explicit time zone", below=1),
+    edit(
+        "time zone escaping the database",
+        SCHEDULE,
+        SCHEDULE + "\n        timezone: ../../etc/passwd",
+        "is not a time zone name",
+        below=1,
+    ),
+    edit("weekday 7, which robfig/cron refuses", SCHEDULE, 'schedule: "0 3 * * 7"', "day of week goes above 6"),
+    edit("unknown cron descriptor", SCHEDULE, 'schedule: "@fortnightly"', "unrecognized descriptor '@fortnightly'"),
+    edit("@every with a bad duration", SCHEDULE, 'schedule: "@every 2 hours"', "'2 hours' is not a duration"),
+    edit("TZ inside the schedule", SCHEDULE, 'schedule: "CRON_TZ=UTC 0 3 * * *"', "use timezone instead"),
+    edit("cron step of zero", SCHEDULE, 'schedule: "*/0 * * * *"', "step must be a positive number"),
+    edit("cron range backwards", SCHEDULE, 'schedule: "0 5-3 * * *"', "range starts after it ends"),
+    edit("cron month name unknown", SCHEDULE, 'schedule: "0 3 * foo *"', "'foo' is not a number or name"),
+    edit(
+        "wildcard host in an IngressRoute",
+        '      api: {hosts: [api.example.org], backend: "api:80"}',
+        '      api: {hosts: [api.example.org], backend: "api:80"}\n    ingress_routes:\n      api:\n'
+        "        routes: [{host: '*.example.org', services: ['api:80']}]",
+        "a wildcard host needs match: HostRegexp",
+        below=3,
+    ),
+]
+
+ACCEPTED = [
+    ("@hourly schedule", SCHEDULE, 'schedule: "@hourly"'),
+    ("@every schedule", SCHEDULE, 'schedule: "@every 2h"'),
+    ("@every with minutes and seconds", SCHEDULE, 'schedule: "@every 1h30m10s"'),
+    ("? in a schedule", SCHEDULE, 'schedule: "0 3 ? * *"'),
+    ("weekday names and a range", SCHEDULE, 'schedule: "0 3 * * mon-fri"'),
+    ("N/step", SCHEDULE, 'schedule: "5/10 * * * *"'),
+    ("month names in uppercase", SCHEDULE, 'schedule: "0 3 1 JAN,JUL *"'),
+    ("an existing time zone", SCHEDULE, SCHEDULE + "\n        timezone: America/Argentina/Buenos_Aires"),
+    ("UTC", SCHEDULE, SCHEDULE + "\n        timezone: UTC"),
+    ("image with a registry port and digest", WEB_IMAGE, "image: registry.lan:5000/team/nginx:1.27@sha256:" + "a" * 64),
+    ("image with separators", WEB_IMAGE, "image: ghcr.io/a__b/c-d.e:v1.2_3-rc.1"),
+    (
+        "prefixed label key and empty value",
+        REPLICAS,
+        REPLICAS + "\n        labels: {app.kubernetes.io/part-of: web, x: ''}",
+    ),
+    ("label value of 63 characters", REPLICAS, REPLICAS + "\n        labels: {tier: " + "a" * 63 + "}"),
+    ("port name of 15 characters", WEB_PORTS, "ports: [{name: abcdefghijklmno, port: 80}]"),
+    ("port name with digits and a dash", WEB_PORTS, "ports: [{name: http-8080, port: 80}]"),
+    (
+        "Service of two named ports",
+        WEB_SERVICE,
+        "web: {type: NodePort, ports: [{port: 80, node_port: 30080, name: http}, {port: 81, name: metrics}]}",
+    ),
+    ("CronJob name of 52 characters", "      nightly:\n", "      " + "n" * 52 + ":\n"),
+    ("replicas at int32 max", REPLICAS, "        replicas: 2147483647"),
+    (
+        "user id 0",
+        API_CONTAINER,
+        "api: {image: example/api:1.0, ports: [{port: 8080}], security_context: {run_as_user: 0}}",
+    ),
+    (
+        "toleration Equal with a value",
+        REPLICAS,
+        REPLICAS + "\n        tolerations: [{key: gpu, operator: Equal, value: 'true', effect: NoSchedule}]",
+    ),
+    (
+        "request equal to its limit in other units",
+        WEB_RESOURCES,
+        WEB_RESOURCES.replace("memory: 16Mi", "memory: 64Mi").replace("memory: 64Mi}}", "memory: '67108864'}}"),
+    ),
+    ("wildcard Ingress host", "hosts: [api.example.org]", "hosts: ['*.example.org']"),
+    (
+        "wildcard IngressRoute by HostRegexp",
+        '      api: {hosts: [api.example.org], backend: "api:80"}',
+        '      api: {hosts: [api.example.org], backend: "api:80"}\n    ingress_routes:\n      api:\n'
+        "        routes: [{match: 'HostRegexp(`^[a-z]+\\\\.example\\\\.org$`)', services: ['api:80']}]",
+    ),
+]
 
 
 HEAD = "cluster: {domain: example.org, nodes: {n: {arch: amd64}}}\n"
@@ -101,6 +365,23 @@ LOADER_CASES = [
     Case("root a string", "the root must be a mapping", document="services\n"),
     Case("huge value echoed short", "chars)", document=HEAD + "services: " + "x" * 100_000 + "\n"),
 ]
+
+
+@pytest.mark.parametrize("case", API_SERVER_CASES, ids=[c.id for c in API_SERVER_CASES])
+def test_what_the_api_server_would_refuse_the_catalog_refuses_first(tmp_path, case):
+    _assert_clean(_problems(tmp_path, case.text()), case.fragment, case.line)
+
+
+@pytest.mark.parametrize(("old", "new"), [a[1:] for a in ACCEPTED], ids=[a[0] for a in ACCEPTED])
+def test_what_the_api_server_accepts_the_catalog_accepts(tmp_path, old, new):
+    assert old in VALID
+    path = tmp_path / "services.yaml"
+    path.write_text(VALID.replace(old, new, 1))
+    load_catalog(path)
+
+
+def test_there_are_at_least_60_hostile_cases():
+    assert len(LOADER_CASES) + len(API_SERVER_CASES) >= 60
 
 
 def _problems(tmp_path, text: str | bytes) -> list:

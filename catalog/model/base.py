@@ -40,6 +40,13 @@ def _hostname(value: str) -> str:
     return value
 
 
+def _ingress_host(value: str) -> str:
+    """An Ingress host may be a wildcard (``*.example.org``), as networking/v1 allows."""
+    if not value.startswith("*.") or len(value) > 253 or not DNS1123_SUBDOMAIN.match(value[2:]):
+        return _hostname(value)
+    return value
+
+
 def _quantity(value: str) -> str:
     if not QUANTITY.match(value):
         raise ValueError(
@@ -65,6 +72,7 @@ def _env_name(value: str) -> str:
 
 Name = Annotated[str, AfterValidator(_dns_label)]
 Hostname = Annotated[str, AfterValidator(_hostname)]
+IngressHost = Annotated[str, AfterValidator(_ingress_host)]
 Quantity = Annotated[str, AfterValidator(_quantity)]
 Image = Annotated[str, AfterValidator(_image)]
 EnvName = Annotated[str, AfterValidator(_env_name)]
