@@ -40,9 +40,9 @@ def check_catalog(catalog: Catalog) -> list[Finding]:
 def catalog_rules() -> list[dict[str, Callable[[Catalog], Iterator[Finding]]]]:
     """The ``RULES`` of the catalog's rule modules (imported here, not at the top: they import
     the catalog's models)."""
-    from rules import api_server
+    from rules import api_server, nomad, references
 
-    return [api_server.RULES]
+    return [api_server.RULES, references.RULES, nomad.RULES]
 
 
 def _hostnames_once(catalog: Catalog) -> Iterator[Finding]:
@@ -228,11 +228,14 @@ _ENV_REFERENCE = re.compile(r"(?<!\$)\$\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)")
 
 
 def _env_references(service: Service, loc: Location) -> Iterator[Finding]:
-    """Kubernetes expands ``$(VAR)`` only from variables declared earlier in the same env list;
-    a later or unknown one stays literal text (a wrong password in a URL, found at runtime)."""
+    """Kubernetes expands ``$(VAR)`` only from variables declared earlier in the same env list,
+    or by ``envFrom`` (which comes first: with ``env_from_secret``, every key of the service's
+    Secret); a later or unknown one stays literal text (a wrong password in a URL, found at
+    runtime)."""
+    from_secret = set(service.secrets.keys) if service.secrets else set()
     for _where, containers, _volumes, _placement in _pods(service):
         for c_loc, container in containers.items():
-            earlier: set[str] = set()
+            earlier: set[str] = set(from_secret) if container.env_from_secret else set()
             for i, item in enumerate(container.env):
                 for var, value in item.items():
                     if isinstance(value, str):

@@ -263,7 +263,154 @@ API_SERVER_CASES = [
     ),
 ]
 
+API_BACKEND = '      api: {hosts: [api.example.org], backend: "api:80"}'
+TOKEN_ENV = "- TOKEN: {secret: TOKEN}"
+WEB_VOLUMES = "          files: {glusterfs: files}"
+
+
+def _config_map(files: str) -> tuple[str, str]:
+    return "  api:\n    workloads:", f"  api:\n    config_maps:\n      c: {{{files}}}\n    workloads:"
+
+
+def _nomad(job: str) -> tuple[str, str]:
+    return "services:\n  web:", f"nomad:\n  jobs:\n    j: {job}\nservices:\n  web:"
+
+
+REFERENCE_CASES = [
+    edit(
+        "Ingress backend naming no Service",
+        API_BACKEND,
+        API_BACKEND.replace('"api:80"', '"apx:80"'),
+        "Service 'apx' is not declared in namespace 'default' (declared: api, web)",
+    ),
+    edit(
+        "Ingress backend naming a port the Service lacks",
+        API_BACKEND,
+        API_BACKEND.replace('"api:80"', '"api:8080"'),
+        "Service 'api' has no port 8080 (its ports: 80)",
+    ),
+    edit(
+        "Ingress backend in another namespace",
+        API_BACKEND,
+        API_BACKEND.replace('backend: "api:80"', 'backend: "api:80", namespace: other'),
+        "Service 'api' is not declared in namespace 'other'",
+    ),
+    edit(
+        "IngressRoute service without a port",
+        API_BACKEND,
+        API_BACKEND + "\n    ingress_routes:\n      api:\n        routes: [{host: api.example.org, services: [api]}]",
+        "string should match pattern",
+        below=3,
+    ),
+    edit(
+        "IngressRoute service naming no Service",
+        API_BACKEND,
+        API_BACKEND
+        + "\n    ingress_routes:\n      api:\n        routes: [{host: a.example.org, services: ['db:5432']}]",
+        "Service 'db' is not declared",
+        below=3,
+    ),
+    edit(
+        "VPA policy for a container the workload lacks",
+        API_BACKEND,
+        API_BACKEND
+        + "\n    vpas:\n      api: {workload: api, containers: {sidecar: {min: {cpu: 10m}, max: {cpu: '1'}}}}",
+        "container 'sidecar' is not a container of workload 'api' (api)",
+        below=2,
+    ),
+    edit(
+        "secret volume item naming an undeclared key",
+        WEB_VOLUMES,
+        WEB_VOLUMES + "\n          creds: {secret: {items: {PASSWORD: password.txt}}}",
+        "secret key 'PASSWORD' is not declared under secrets.keys",
+        below=1,
+    ),
+    edit(
+        "config map file that does not exist",
+        *_config_map("files: {a.conf: files/nope.conf}"),
+        "file 'files/nope.conf' does not exist",
+        below=2,
+    ),
+    edit(
+        "config map file escaping with ..",
+        *_config_map("files: {a: files/../services.yaml}"),
+        "must not contain '..'",
+        below=2,
+    ),
+    edit(
+        "config map file with an absolute path",
+        *_config_map("files: {a: /etc/passwd}"),
+        "'/etc/passwd' must be a path relative to the project",
+        below=2,
+    ),
+    edit(
+        "config map file outside files/",
+        *_config_map("files: {a: services.yaml}"),
+        "'services.yaml' must be under files/",
+        below=2,
+    ),
+    edit(
+        "config map file that is a directory",
+        *_config_map("files: {a: files/nginx-sites}"),
+        "'files/nginx-sites' is not a regular file",
+        below=2,
+    ),
+    edit(
+        "config map above 1 MiB",
+        *_config_map("data: {big: " + "x" * (1024 * 1024 + 1) + "}"),
+        "ConfigMap holds 1048577 bytes; the API server refuses more than 1048576",
+        below=2,
+    ),
+    edit(
+        "jobspec that does not exist",
+        *_nomad("{jobspec: jobspecs/nope.nomad.hcl, job: nope}"),
+        "file 'jobspecs/nope.nomad.hcl' does not exist",
+        below=2,
+    ),
+    edit("jobspec outside jobspecs/", *_nomad("{jobspec: services.yaml, job: x}"), "must be under jobspecs/", below=2),
+    edit(
+        "jobspec escaping with ..",
+        *_nomad("{jobspec: jobspecs/../../etc/passwd, job: x}"),
+        "must not contain '..'",
+        below=2,
+    ),
+    edit(
+        "jobspec holding another job",
+        *_nomad("{jobspec: jobspecs/elk.nomad.hcl, job: kibana, vars: {elastic_version: '9'}}"),
+        "must hold exactly one job 'kibana', found ['elk']",
+        below=2,
+    ),
+    edit(
+        "jobspec variable passed but not declared",
+        *_nomad("{jobspec: jobspecs/elk.nomad.hcl, job: elk, vars: {elastic_version: '9', x: y}}"),
+        "variables passed but not declared in the jobspec: x",
+        below=2,
+    ),
+    edit(
+        "jobspec required variable not passed",
+        *_nomad("{jobspec: jobspecs/elk.nomad.hcl, job: elk}"),
+        "required variables are not passed under vars: elastic_version",
+        below=2,
+    ),
+    edit(
+        "$(VAR) before the variable is declared",
+        "- TZ: Europe/London",
+        "- TZ: $(TOKEN)",
+        "$(TOKEN) is not declared before TZ",
+    ),
+]
+
 ACCEPTED = [
+    ("config map of a project file", *_config_map("files: {nginx.conf: files/nginx-sites/nginx.conf}")),
+    (
+        "jobspec with its variables",
+        *_nomad("{jobspec: jobspecs/elk.nomad.hcl, job: elk, vars: {elastic_version: 9.2.3}}"),
+    ),
+    (
+        "secret volume items of declared keys",
+        WEB_VOLUMES,
+        WEB_VOLUMES + "\n          creds: {secret: {items: {TOKEN: token}}}",
+    ),
     ("@hourly schedule", SCHEDULE, 'schedule: "@hourly"'),
     ("@every schedule", SCHEDULE, 'schedule: "@every 2h"'),
     ("@every with minutes and seconds", SCHEDULE, 'schedule: "@every 1h30m10s"'),
@@ -380,8 +527,25 @@ def test_what_the_api_server_accepts_the_catalog_accepts(tmp_path, old, new):
     load_catalog(path)
 
 
+@pytest.mark.parametrize("case", REFERENCE_CASES, ids=[c.id for c in REFERENCE_CASES])
+def test_every_reference_resolves(tmp_path, case):
+    _assert_clean(_problems(tmp_path, case.text()), case.fragment, case.line)
+
+
+def test_a_variable_reference_to_a_key_that_env_from_secret_provides_is_accepted(tmp_path):
+    text = VALID.replace("- TZ: Europe/London", "- URL: http://$(MINIO_ACCESS_KEY)@minio/", 1).replace(
+        "            mounts: [{volume: data", "            env_from_secret: true\n            mounts: [{volume: data", 1
+    )
+    path = tmp_path / "services.yaml"
+    path.write_text(text)
+    load_catalog(path)
+    path.write_text(text.replace("env_from_secret: true", "env_from_secret: false"))
+    (problem,) = _problems(tmp_path, path.read_text())
+    assert "$(MINIO_ACCESS_KEY) is not declared before URL" in str(problem)
+
+
 def test_there_are_at_least_60_hostile_cases():
-    assert len(LOADER_CASES) + len(API_SERVER_CASES) >= 60
+    assert len(LOADER_CASES) + len(API_SERVER_CASES) + len(REFERENCE_CASES) >= 60
 
 
 def _problems(tmp_path, text: str | bytes) -> list:

@@ -4,7 +4,7 @@ config, secrets, autoscaling and network policy."""
 from __future__ import annotations
 
 import posixpath
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -116,7 +116,7 @@ class Route(Model):
     match: str | None = None
     priority: int | None = None
     middlewares: list[Name] = []
-    services: list[str] = Field(min_length=1)
+    services: list[Annotated[str, Field(pattern=r"^[a-z0-9-]+:[0-9]+$")]] = Field(min_length=1)
 
     @model_validator(mode="before")
     @classmethod
@@ -275,6 +275,7 @@ RuleName = Literal[
     "image-tag-required",
     "no-ignore-changes",
     "no-literal-secrets",
+    "backend-references",
 ]
 
 
