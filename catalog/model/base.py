@@ -60,7 +60,7 @@ def _image(value: str) -> str:
     if "@" in name:
         return value
     if ":" not in name or name.endswith(":"):
-        raise ValueError(f"image {excerpt(repr(value))} has no tag; pin one, e.g. '{value}:1.2.3'")
+        raise ValueError(f"image {excerpt(repr(value))} has no tag; pin one, e.g. '{excerpt(value)}:1.2.3'")
     return value
 
 
