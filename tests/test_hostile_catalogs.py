@@ -400,7 +400,56 @@ REFERENCE_CASES = [
     ),
 ]
 
+AWS_KEY = "AKIA" + "IOSFODNN7EXAMPLQ"  # split: the repository's own secret scans would flag the literal
+PASSWORD_URL = "postgres://app:" + "s3cr3t-Pa55word@db/app"
+SECRET_CASES = [
+    edit("AWS access key in an env value", "- TZ: Europe/London", f"- AWS_ACCESS_KEY_ID: {AWS_KEY}", "AWS Access Key"),
+    edit(
+        "postgres URL with a password in an env value",
+        "- TZ: Europe/London",
+        f"- DATABASE_URL: '{PASSWORD_URL}'",
+        "Basic Auth Credentials",
+    ),
+    edit(
+        "password in an argument",
+        API_CONTAINER,
+        API_CONTAINER[:-1] + ", args: ['--password=" + "hunter2hunter2x']}",
+        "holds a literal secret",
+    ),
+    edit(
+        "token in a probe header",
+        WEB_RESOURCES,
+        WEB_RESOURCES.replace(
+            "\n        volumes",
+            "\n            liveness: {http: /, headers: {X-Api-Token: 'ghp_"
+            + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'}}\n        volumes",
+        ),
+        "GitHub Token",
+        below=1,
+    ),
+    edit(
+        "private key in ConfigMap data",
+        *_config_map("data: {key.pem: '-----BEGIN RSA " + "PRIVATE KEY-----'}"),
+        "Private Key",
+        below=2,
+    ),
+    edit(
+        "password in a Nomad variable",
+        *_nomad(
+            "{jobspec: jobspecs/elk.nomad.hcl, job: elk, vars: {elastic_version: '9', "
+            "db_password: '" + "Zx9!kQ2#vL8@pR5t'}}"
+        ),
+        "holds a literal secret",
+        below=2,
+    ),
+]
+
 ACCEPTED = [
+    (
+        "a URL whose password is a $(VAR) reference",
+        TOKEN_ENV,
+        TOKEN_ENV + "\n              - URL: postgres://app:$(TOKEN)@db/app",
+    ),
     ("config map of a project file", *_config_map("files: {nginx.conf: files/nginx-sites/nginx.conf}")),
     (
         "jobspec with its variables",
@@ -544,8 +593,26 @@ def test_a_variable_reference_to_a_key_that_env_from_secret_provides_is_accepted
     assert "$(MINIO_ACCESS_KEY) is not declared before URL" in str(problem)
 
 
+@pytest.mark.parametrize("case", SECRET_CASES, ids=[c.id for c in SECRET_CASES])
+def test_no_literal_secret_in_the_catalog(tmp_path, case):
+    _assert_clean(_problems(tmp_path, case.text()), case.fragment, case.line)
+
+
+def test_a_literal_secret_waived_with_a_reason_is_accepted(tmp_path):
+    text = VALID.replace("- TZ: Europe/London", f"- AWS_ACCESS_KEY_ID: {AWS_KEY}", 1)
+    (problem,) = _problems(tmp_path, text)
+    assert "AWS Access Key" in str(problem)
+    waived = text.replace(
+        "  web:\n",
+        "  web:\n    waivers: [{rule: no-literal-secrets, reason: 'the published example key of the docs'}]\n",
+        1,
+    )
+    (tmp_path / "services.yaml").write_text(waived)
+    load_catalog(tmp_path / "services.yaml")
+
+
 def test_there_are_at_least_60_hostile_cases():
-    assert len(LOADER_CASES) + len(API_SERVER_CASES) + len(REFERENCE_CASES) >= 60
+    assert len(LOADER_CASES) + len(API_SERVER_CASES) + len(REFERENCE_CASES) + len(SECRET_CASES) >= 60
 
 
 def _problems(tmp_path, text: str | bytes) -> list:
