@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -403,6 +404,13 @@ REFERENCE_CASES = [
 AWS_KEY = "AKIA" + "IOSFODNN7EXAMPLQ"  # split: the repository's own secret scans would flag the literal
 PASSWORD_URL = "postgres://app:" + "s3cr3t-Pa55word@db/app"
 SECRET_CASES = [
+    # found by tests/test_catalog_mutations.py: an unhashable builder crashed the discriminator
+    edit(
+        "script builder that is a list",
+        API_CONTAINER,
+        API_CONTAINER[:-1] + ", script: {builder: [gitlab-runner-config]}}",
+        "script needs 'builder:' one of",
+    ),
     edit("AWS access key in an env value", "- TZ: Europe/London", f"- AWS_ACCESS_KEY_ID: {AWS_KEY}", "AWS Access Key"),
     edit(
         "postgres URL with a password in an env value",
@@ -667,11 +675,22 @@ def _run_main(tmp_path, text: str | bytes, *prefix: str, **env: str) -> tuple[su
     marker.write_text('{"previous": true}')
     out = {"CLUSTER_STATE_CATALOG": str(catalog), "CDKTF_OUTDIR": str(tmp_path / "cdktf.out")}
     command = [sys.executable, *prefix] if prefix else [sys.executable, str(PROJECT_ROOT / "main.py")]
-    result = subprocess.run(
-        command, cwd=tmp_path, env={**os.environ, **out, **env}, capture_output=True, text=True, timeout=120
-    )
+    result, max_rss_mb = run_measured(command, cwd=tmp_path, env={**os.environ, **out, **env})
     assert marker.read_text() == '{"previous": true}', "the previous output was touched"
-    return result, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return result, max_rss_mb
+
+
+def run_measured(command: list[str], **kwargs: Any) -> tuple[subprocess.CompletedProcess, float]:
+    """Runs ``command``; returns its result and the peak RSS (MB) of that process alone (and of
+    the children it waited for), which ``RUSAGE_CHILDREN`` cannot tell apart from earlier tests."""
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, **kwargs)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        stderr.seek(0)
+        out, err = stdout.read().decode(errors="replace"), stderr.read().decode(errors="replace")
+    return subprocess.CompletedProcess(command, process.returncode, out, err), usage.ru_maxrss / 1024
 
 
 @pytest.mark.parametrize(
