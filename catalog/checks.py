@@ -40,9 +40,9 @@ def check_catalog(catalog: Catalog) -> list[Finding]:
 def catalog_rules() -> list[dict[str, Callable[[Catalog], Iterator[Finding]]]]:
     """The ``RULES`` of the catalog's rule modules (imported here, not at the top: they import
     the catalog's models)."""
-    from rules import api_server, literal_secrets, nomad, references
+    from rules import addresses, api_server, literal_secrets, nomad, references
 
-    return [api_server.RULES, references.RULES, nomad.RULES, literal_secrets.RULES]
+    return [api_server.RULES, references.RULES, addresses.RULES, nomad.RULES, literal_secrets.RULES]
 
 
 def _hostnames_once(catalog: Catalog) -> Iterator[Finding]:

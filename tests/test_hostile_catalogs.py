@@ -403,7 +403,7 @@ REFERENCE_CASES = [
 
 AWS_KEY = "AKIA" + "IOSFODNN7EXAMPLQ"  # split: the repository's own secret scans would flag the literal
 PASSWORD_URL = "postgres://app:" + "s3cr3t-Pa55word@db/app"
-SECRET_CASES = [
+STRUCTURE_CASES = [
     # found by tests/test_catalog_mutations.py: an unhashable builder crashed the discriminator
     edit(
         "script builder that is a list",
@@ -411,6 +411,16 @@ SECRET_CASES = [
         API_CONTAINER[:-1] + ", script: {builder: [gitlab-runner-config]}}",
         "script needs 'builder:' one of",
     ),
+    edit(
+        "one Terraform address claimed from two namespaces",
+        "  api:\n    workloads:\n      api:\n        placement: {node: hestia}",
+        "  api:\n    namespace: media\n    workloads:\n      web:\n        placement: {node: hestia}",
+        "Deployment 'web' would have the same Terraform address as the one of service 'web' in namespace 'default'",
+        below=3,
+    ),
+]
+
+SECRET_CASES = [
     edit("AWS access key in an env value", "- TZ: Europe/London", f"- AWS_ACCESS_KEY_ID: {AWS_KEY}", "AWS Access Key"),
     edit(
         "postgres URL with a password in an env value",
@@ -619,8 +629,17 @@ def test_a_literal_secret_waived_with_a_reason_is_accepted(tmp_path):
     load_catalog(tmp_path / "services.yaml")
 
 
-def test_there_are_at_least_60_hostile_cases():
-    assert len(LOADER_CASES) + len(API_SERVER_CASES) + len(REFERENCE_CASES) + len(SECRET_CASES) >= 60
+@pytest.mark.parametrize("case", STRUCTURE_CASES, ids=[c.id for c in STRUCTURE_CASES])
+def test_structural_mistakes_are_located_errors_not_exceptions(tmp_path, case):
+    _assert_clean(_problems(tmp_path, case.text()), case.fragment, case.line)
+
+
+ALL_CASES = LOADER_CASES + API_SERVER_CASES + REFERENCE_CASES + STRUCTURE_CASES + SECRET_CASES
+
+
+def test_there_are_at_least_60_hostile_cases_each_of_its_own_kind():
+    assert len(ALL_CASES) >= 60
+    assert len({c.id for c in ALL_CASES}) == len(ALL_CASES)
 
 
 def _problems(tmp_path, text: str | bytes) -> list:
