@@ -43,7 +43,10 @@ def main() -> int:
         try:
             build_app(catalog, outdir=str(scratch)).synth()
         except RuntimeError as exc:
-            print(_violations(exc), file=sys.stderr)
+            violations = _violations(exc)
+            if violations is None:
+                raise  # not a rule: an internal error (see run)
+            print(violations, file=sys.stderr)
             return EXIT_BAD_INPUT
         if outdir.exists():
             shutil.rmtree(outdir)
@@ -53,11 +56,12 @@ def main() -> int:
     return 0
 
 
-def _violations(exc: RuntimeError) -> str:
-    """cdktf reports annotation errors as one message; keep only the rule lines."""
+def _violations(exc: RuntimeError) -> str | None:
+    """cdktf reports annotation errors as one message; keep only the rule lines (None: the
+    error is no rule's)."""
     lines = [line.strip() for line in str(exc).splitlines()]
     rules = [line.split("] ", 1)[-1] for line in lines if ": rule " in line]
-    return "\n".join(dict.fromkeys(rules)) if rules else str(exc)
+    return "\n".join(dict.fromkeys(rules)) if rules else None
 
 
 def run() -> int:

@@ -762,6 +762,28 @@ def test_an_unexpected_exception_is_one_line_asking_for_a_report_and_exit_1(tmp_
     ]
 
 
+_SYNTH_CRASH = (
+    f"import runpy, sys, types\nsys.path.insert(0, {str(PROJECT_ROOT)!r})\n"
+    "class App:\n"
+    "    def synth(self): raise RuntimeError('Error: jsii kernel died\\n    at Kernel._call (node:1:2)')\n"
+    "fake = types.ModuleType('stacks.app')\n"
+    "fake.build_app = lambda catalog, outdir: App()\n"
+    "sys.modules['stacks.app'] = fake\n"
+    "sys.argv = ['main.py']\n"
+    f"runpy.run_path({str(PROJECT_ROOT / 'main.py')!r}, run_name='__main__')\n"
+)
+
+
+def test_a_synthesis_error_that_is_no_rule_is_an_internal_error_not_a_bad_catalog(tmp_path):
+    result, _ = _run_main(tmp_path, VALID, "-O", "-c", _SYNTH_CRASH)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "internal error: RuntimeError: Error: jsii kernel died; please report it "
+        "(CLUSTER_STATE_DEBUG=1 prints the trace)"
+    ]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".cdktf.out")] == [], "scratch dir left behind"
+
+
 def test_the_trace_of_an_unexpected_exception_is_shown_under_cluster_state_debug(tmp_path):
     result, _ = _run_main(tmp_path, VALID, "-O", "-c", _CRASH, CLUSTER_STATE_DEBUG="1")
     assert result.returncode == 1
