@@ -57,6 +57,25 @@ def _synthesize(catalog, scratch: Path) -> None:
         repair_stack_files(app, scratch)
 
 
+def run() -> int:
+    """:func:`main`, with any unexpected exception as one line and exit code 1: a traceback tells
+    an operator nothing they can fix, and may print a secret of the catalog that was being read."""
+    try:
+        return main()
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("CLUSTER_STATE_DEBUG") == "1":
+            raise
+        from catalog.errors import excerpt
+
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(
+            f"internal error: {type(exc).__name__}: {excerpt(first, 200)}; please report it "
+            "(CLUSTER_STATE_DEBUG=1 prints the trace)",
+            file=sys.stderr,
+        )
+        return 1
+
+
 def _optimized_argv() -> list[str] | None:
     """The command line that re-runs this entry point under ``-O``, or None if it already is."""
     if sys.flags.optimize or os.environ.get("CLUSTER_STATE_DEBUG") == "1":
@@ -70,4 +89,4 @@ if __name__ == "__main__":
     argv = _optimized_argv()
     if argv is not None:
         os.execv(argv[0], argv)
-    sys.exit(main())
+    sys.exit(run())

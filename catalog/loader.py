@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from catalog.errors import CatalogError, Problem
+from catalog.errors import CatalogError, Problem, excerpt
 from catalog.model import Catalog
-from catalog.source import Location, SourceDocument, dotted, load_yaml
+from catalog.source import Location, SourceDocument, display, dotted, load_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "services.yaml"
 
@@ -30,26 +30,19 @@ def read_catalog(path: Path | str = DEFAULT_PATH) -> Catalog:
     if not isinstance(doc.data, dict):
         kind = type(doc.data).__name__
         raise CatalogError(
-            [Problem(_display(path), 1, "", f"the root must be a mapping with 'cluster' and 'services', got {kind}")]
+            [Problem(display(path), 1, "", f"the root must be a mapping with 'cluster' and 'services', got {kind}")]
         )
     try:
         catalog = Catalog.model_validate(doc.data)
     except ValidationError as exc:
         raise CatalogError(sorted(_problems(exc, doc), key=problem_order)) from None
-    catalog.attach_source(_display(path), doc.line_of)
+    catalog.attach_source(display(path), doc.line_of)
     return catalog
 
 
 def problem_order(p: Problem) -> tuple[int, str]:
     """The order problems are reported in: by line, then path."""
     return (p.line or 0, p.path)
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _problems(exc: ValidationError, doc: SourceDocument) -> list[Problem]:
@@ -65,7 +58,7 @@ def _problems(exc: ValidationError, doc: SourceDocument) -> list[Problem]:
             message = f"expected {' or '.join(e[0] for e in expected)}, got {expected[0][1]}"
         else:
             message = "; ".join(dict.fromkeys(messages))
-        problems.append(Problem(_display(doc.path), doc.line_of(loc), dotted(loc), message))
+        problems.append(Problem(display(doc.path), doc.line_of(loc), dotted(loc), message))
     return problems
 
 
@@ -99,19 +92,20 @@ def _message(err: dict[str, Any], loc: Location) -> str:
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
         hint = f"; allowed: {', '.join(allowed)}" if allowed else ""
-        return f"unknown key {loc[-1]!r}{hint}"
+        return f"unknown key {excerpt(repr(loc[-1]))}{hint}"
     if kind.endswith("_type") and kind not in ("model_type",):
         expected = kind.removesuffix("_type").replace("dict", "dict").replace("string", "str")
         got_type = type(got).__name__
-        return f"expected {_TYPE_NAMES.get(expected, expected)}, got {_TYPE_NAMES.get(got_type, got_type)} {got!r}"
+        got_name = _TYPE_NAMES.get(got_type, got_type)
+        return f"expected {_TYPE_NAMES.get(expected, expected)}, got {got_name} {excerpt(repr(got))}"
     if kind == "model_type":
-        return f"expected a mapping, got {_TYPE_NAMES.get(type(got).__name__, type(got).__name__)} {got!r}"
+        return f"expected a mapping, got {_TYPE_NAMES.get(type(got).__name__, type(got).__name__)} {excerpt(repr(got))}"
     msg = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
     msg = msg[:1].lower() + msg[1:]
     if kind in ("literal_error", "greater_than_equal", "less_than_equal", "string_pattern_mismatch", "too_short"):
-        msg = f"{msg}, got {got!r}"
+        msg = f"{msg}, got {excerpt(repr(got))}"
     return msg
 
 

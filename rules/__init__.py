@@ -14,7 +14,7 @@ from pathlib import Path
 
 from catalog import Catalog, read_catalog
 from catalog.loader import DEFAULT_PATH
-from rules import cron, declared, defaults, pods, suites, uniqueness
+from rules import addresses, api_server, declared, defaults, literal_secrets, nomad, pods, references, suites, uniqueness
 from rules.engine import Finding, Registry
 from suites import expand_catalog
 
@@ -26,7 +26,11 @@ ENGINE = Registry()
 ENGINE.register(uniqueness.RULES)
 ENGINE.register(declared.RULES)
 ENGINE.register(pods.RULES)
-ENGINE.register(cron.RULES)
+ENGINE.register(api_server.RULES)
+ENGINE.register(references.RULES)
+ENGINE.register(addresses.RULES)
+ENGINE.register(nomad.RULES)
+ENGINE.register(literal_secrets.RULES)
 
 
 def load_catalog(path: Path | str = DEFAULT_PATH) -> Catalog:

@@ -133,11 +133,14 @@ _ENV_REFERENCE = re.compile(r"(?<!\$)\$\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)")
 
 
 def _env_references(catalog: Catalog) -> Iterator[Finding]:
-    """Kubernetes expands ``$(VAR)`` only from variables declared earlier in the same env list;
-    a later or unknown one stays literal text (a wrong password in a URL, found at runtime)."""
+    """Kubernetes expands ``$(VAR)`` only from variables declared earlier in the same env list,
+    or by ``envFrom`` (which comes first: with ``env_from_secret``, every key of the service's
+    Secret); a later or unknown one stays literal text (a wrong password in a URL, found at
+    runtime)."""
     for pod in pods(catalog):
+        from_secret = set(pod.spec.secrets.keys) if pod.spec.secrets else set()
         for c_loc, container in pod.containers.items():
-            earlier: set[str] = set()
+            earlier: set[str] = set(from_secret) if container.env_from_secret else set()
             for i, item in enumerate(container.env):
                 for var, value in item.items():
                     for ref in _ENV_REFERENCE.findall(value) if isinstance(value, str) else ():

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from catalog.errors import excerpt
 from catalog.model import Catalog
 from catalog.model.pod import (
     GlusterfsVolume,
@@ -19,8 +19,6 @@ from rules.walk import pods
 Finding = tuple[Location, str]
 
 LITESTREAM_REPOSITORY = "litestream/litestream"
-# Env names that hold credentials. ACCESS_KEY / CLIENT_ID are identifiers, not secrets.
-SECRET_ENV = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|_PASS$)", re.IGNORECASE)
 
 
 def _gpu_nodes(catalog: Catalog) -> Iterator[Finding]:
@@ -61,22 +59,13 @@ def untagged(image: str) -> bool:
 
 def _image_tags(catalog: Catalog) -> Iterator[Finding]:
     if untagged(catalog.cluster.litestream_image):
-        image = catalog.cluster.litestream_image
+        image = excerpt(catalog.cluster.litestream_image)
         yield ("cluster", "litestream_image"), f"image {image!r} has no tag; pin one, e.g. '{image}:1.2.3'"
     for pod in pods(catalog):
         for c_loc, container in pod.containers.items():
             if untagged(container.image):
-                image = container.image
+                image = excerpt(container.image)
                 yield c_loc + ("image",), f"image {image!r} has no tag; pin one, e.g. '{image}:1.2.3'"
-
-
-def _literal_secret_env(catalog: Catalog) -> Iterator[Finding]:
-    for pod in pods(catalog):
-        for c_loc, container in pod.containers.items():
-            for i, item in enumerate(container.env):
-                for var, value in item.items():
-                    if isinstance(value, str) and value and SECRET_ENV.search(var):
-                        yield c_loc + ("env", i, var), f"{var} is a literal; read it from the ExternalSecret"
 
 
 def _litestream_same_image(catalog: Catalog) -> Iterator[Finding]:
@@ -147,7 +136,6 @@ RULES = {
     "gpu-node": _gpu_nodes,
     "resources-required": _resources,
     "image-tag-required": _image_tags,
-    "no-literal-secrets": _literal_secret_env,
     "litestream-same-image": _litestream_same_image,
     "sqlite-on-network-storage": _sqlite_on_network_storage,
     "storage-path": _storage_paths,

@@ -41,3 +41,9 @@ def pods(catalog: Catalog) -> Iterator[Pod]:
             where = ("services", name, "cron_jobs", cj_name)
             containers = {where + ("containers", n): c for n, c in cj.containers.items()}
             yield Pod(name, service, where, cj_name, containers, dict(cj.volumes), cj.placement)
+
+
+def containers(catalog: Catalog) -> Iterator[tuple[Location, Container]]:
+    """Every container of every pod, with its full YAML path."""
+    for pod in pods(catalog):
+        yield from pod.containers.items()

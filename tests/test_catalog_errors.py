@@ -184,14 +184,15 @@ CASES = [
         "invalid cron schedule",
         'schedule: "0 3 * * *"',
         'schedule: "0 25 * * *"',
-        "services.web.cron_jobs.nightly.schedule: rule cron-schedule: invalid cron schedule '0 25 * * *': '25' is out of range 0-23",
+        "services.web.cron_jobs.nightly.schedule: rule cron-schedule: invalid cron schedule '0 25 * * *': "
+        "hour goes above 23: '25'",
         AT_CHANGE,
     ),
     (
         "cron schedule with 6 fields",
         'schedule: "0 3 * * *"',
         'schedule: "0 0 3 * * *"',
-        "rule cron-schedule: invalid cron schedule '0 0 3 * * *': expected 5 fields",
+        "rule cron-schedule: invalid cron schedule '0 0 3 * * *': expected exactly 5 fields",
         AT_CHANGE,
     ),
     (

@@ -83,6 +83,18 @@ def scan_settings() -> Iterator[None]:
         yield
 
 
+def scan_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """``(index, secret type)`` of each of ``lines`` holding a credential, by the same detectors
+    and filters as the output scan (the catalog's ``no-literal-secrets`` rule asks this, so a
+    secret is refused in services.yaml by the detector that would find it in cdktf.out)."""
+    if not lines:
+        return []
+    with tempfile.TemporaryDirectory() as folder, scan_settings():
+        scanned = Path(folder) / "catalog-values.conf"
+        scanned.write_text("\n".join(line.replace("\r", " ") for line in lines) + "\n", encoding="utf-8")
+        return sorted({(line - 1, kind) for line, kind, _hashed in _scan_file(scanned)})
+
+
 def synthesized_files(root: Path) -> list[Path]:
     return sorted(
         path

@@ -15,6 +15,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from catalog.errors import excerpt
+
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 # Kubernetes resource.Quantity: a signed decimal with an optional binary or decimal suffix.
@@ -29,7 +31,7 @@ class Model(BaseModel):
 def _dns_label(value: str) -> str:
     if len(value) > 63 or not DNS1123_LABEL.match(value):
         raise ValueError(
-            f"{value!r} is not a valid name: use lowercase letters, digits and '-', "
+            f"{excerpt(repr(value))} is not a valid name: use lowercase letters, digits and '-', "
             "starting and ending with a letter or digit, at most 63 characters"
         )
     return value
@@ -37,24 +39,34 @@ def _dns_label(value: str) -> str:
 
 def _hostname(value: str) -> str:
     if len(value) > 253 or not DNS1123_SUBDOMAIN.match(value):
-        raise ValueError(f"{value!r} is not a valid hostname: use lowercase dns labels separated by '.'")
+        raise ValueError(f"{excerpt(repr(value))} is not a valid hostname: use lowercase dns labels separated by '.'")
+    return value
+
+
+def _ingress_host(value: str) -> str:
+    """An Ingress host may be a wildcard (``*.example.org``), as networking/v1 allows."""
+    if not value.startswith("*.") or len(value) > 253 or not DNS1123_SUBDOMAIN.match(value[2:]):
+        return _hostname(value)
     return value
 
 
 def _quantity(value: str) -> str:
     if not QUANTITY.match(value):
-        raise ValueError(f"{value!r} is not a kubernetes quantity; expected e.g. '100m', '0.5', '256Mi', '2Gi'")
+        raise ValueError(
+            f"{excerpt(repr(value))} is not a kubernetes quantity; expected e.g. '100m', '0.5', '256Mi', '2Gi'"
+        )
     return value
 
 
 def _env_name(value: str) -> str:
     if not ENV_NAME.match(value):
-        raise ValueError(f"{value!r} is not a valid environment variable name")
+        raise ValueError(f"{excerpt(repr(value))} is not a valid environment variable name")
     return value
 
 
 Name = Annotated[str, AfterValidator(_dns_label)]
 Hostname = Annotated[str, AfterValidator(_hostname)]
+IngressHost = Annotated[str, AfterValidator(_ingress_host)]
 Quantity = Annotated[str, AfterValidator(_quantity)]
 Image = str  # pinned to a tag or digest: the rule image-tag-required (rules/pods.py), waivable per service
 EnvName = Annotated[str, AfterValidator(_env_name)]

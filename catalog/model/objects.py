@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, PlainSerializer, model_validator
 
-from catalog.model.base import Hostname, Model, Name, NodePort, Port, Quantity
+from catalog.model.base import Hostname, IngressHost, Model, Name, NodePort, Port, Quantity
 from catalog.model.pod import (
     Container,
     Placement,
@@ -125,7 +125,7 @@ class Ingress(Model):
     """A networking.k8s.io/v1 Ingress for Traefik: class ``traefik``, entrypoint ``websecure``,
     TLS with the cluster's wildcard certificate, every host routed to ``backend`` (``name:port``)."""
 
-    hosts: list[Hostname]
+    hosts: list[IngressHost]
     backend: ServiceRefText
     namespace: Name | None = None
     labelled: bool = True
@@ -141,6 +141,17 @@ class Route(Model):
     priority: int | None = None
     middlewares: list[Name] = []
     services: list[ServiceRefText] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_wildcard_host(cls, data: object) -> object:
+        host = data.get("host") if isinstance(data, dict) else None
+        if isinstance(host, str) and host.startswith("*."):
+            raise ValueError(
+                "a wildcard host needs match: HostRegexp(`^[a-z0-9-]+\\.example\\.org$`) "
+                "(Traefik's Host() would match it literally)"
+            )
+        return data
 
     @model_validator(mode="after")
     def _match_or_host(self) -> Route:

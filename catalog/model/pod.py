@@ -117,6 +117,8 @@ class SynapseConfigScript(Model):
 
 def _script_tag(value: object) -> str | None:
     builder = value.get("builder") if isinstance(value, dict) else getattr(value, "builder", None)
+    if not isinstance(builder, str):
+        return None  # a list or mapping here is a mistake of the catalog, not a key to look up
     return {"gitlab-runner-config": "GitlabRunnerConfigScript", "synapse-config": "SynapseConfigScript"}.get(builder)
 
 
