@@ -14,7 +14,18 @@ from pathlib import Path
 
 from catalog import Catalog, read_catalog
 from catalog.loader import DEFAULT_PATH
-from rules import addresses, api_server, declared, defaults, literal_secrets, nomad, pods, references, suites, uniqueness
+from rules import (
+    addresses,
+    api_server,
+    declared,
+    defaults,
+    literal_secrets,
+    nomad,
+    pods,
+    references,
+    suites,
+    uniqueness,
+)
 from rules.engine import Finding, Registry
 from suites import expand_catalog
 

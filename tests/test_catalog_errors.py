@@ -320,7 +320,7 @@ CASES = [
         "env expands a variable declared after it",
         "              - TZ: Europe/London\n",
         "              - URL: https://u:$(TOKEN)@db/x\n              - TZ: Europe/London\n",
-        "services.web.workloads.web.containers.web.env[0].URL: $(TOKEN) is not declared before URL;"
+        "services.web.workloads.web.containers.web.env[0].URL: rule env-reference-declared: $(TOKEN) is not declared before URL;"
         " move TOKEN above it in the env list",
         AT_CHANGE,
     ),
@@ -328,7 +328,7 @@ CASES = [
         "env expands a variable that is never declared",
         "              - TOKEN: {secret: TOKEN}\n",
         "              - TOKEN: {secret: TOKEN}\n              - URL: https://$(HOST)/\n",
-        "services.web.workloads.web.containers.web.env[2].URL: $(HOST) is not declared before URL",
+        "services.web.workloads.web.containers.web.env[2].URL: rule env-reference-declared: $(HOST) is not declared before URL",
         AT_CHANGE + 1,
     ),
 ]

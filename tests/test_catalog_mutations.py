@@ -26,8 +26,9 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from catalog import CatalogError, load_catalog
+from catalog import CatalogError
 from catalog.source import CONTROL
+from rules import load_catalog
 from tests.conftest import PROJECT_ROOT
 from tests.test_hostile_catalogs import run_measured
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hcl2
 import pytest
 
-from catalog import load_catalog
+from rules import load_catalog
 from rules.nomad import jobspec_problems
 
 JOBSPEC = """

@@ -86,8 +86,42 @@ CASES: dict[str, tuple[Callable[[Services], None], str]] = {
     "sqlite-on-network-storage": (lambda s: _overseerr(s)["volumes"].update(data={"glusterfs": "db"}), "overseerr"),
     "storage-path": (lambda s: _overseerr(s)["volumes"].update(config={"host_path": "/srv/overseerr"}), "overseerr"),
     "cron-schedule": (_cron, "overseerr"),
+    "label-syntax": (lambda s: _overseerr(s).update(labels={"tier": "x" * 64}), "overseerr"),
+    "object-name-syntax": (
+        lambda s: _overseerr(s)["services"].update({"1overseerr": {"ports": [{"port": 80}]}}),
+        "overseerr",
+    ),
+    "port-name-syntax": (lambda s: _container(s)["ports"][0].update(name="http-overseerr-web"), "overseerr"),
+    "int32-fields": (lambda s: _overseerr(s).update(replicas=2**31), "overseerr"),
+    "toleration-syntax": (lambda s: _overseerr(s).update(tolerations=[{"key": "gpu", "value": "x"}]), "overseerr"),
+    "request-within-limit": (lambda s: _container(s)["resources"]["requests"].update(cpu="64"), "overseerr"),
+    "image-reference-syntax": (lambda s: _container(s).update(image="Sctx/Overseerr:1"), "overseerr"),
+    "vpa-container-references": (
+        lambda s: s["overseerr"]["vpas"]["overseerr-vpa"]["containers"].update(
+            nope={"min": {"cpu": "1m"}, "max": {"cpu": "2m"}}
+        ),
+        "overseerr",
+    ),
+    "secret-volume-items": (
+        lambda s: _overseerr(s)["volumes"].update(creds={"secret": {"items": {"NOPE": "nope"}}}),
+        "overseerr",
+    ),
+    "config-map-files": (
+        lambda s: s["overseerr"].update(config_maps={"overseerr-x": {"files": {"a": "files/../services.yaml"}}}),
+        "overseerr",
+    ),
+    "one-address-each": (
+        lambda s: s.update(extra={"namespace": "media", **_extra_service("overseerr", kind="StatefulSet")}),
+        "extra",
+    ),
     "default-restated": (lambda s: _overseerr(s).update(replicas=1), "overseerr"),
     "suite-fits": (lambda s: s["matrix"]["params"].update(cinny_hostname="chat.brmartin.co.uk"), "matrix"),
+}
+
+
+# rule id -> edit of the whole catalog, for the rules of what no service owns (not waivable)
+ROOT_CASES: dict[str, Callable[[dict[str, Any]], None]] = {
+    "nomad-jobspecs": lambda data: data["nomad"]["jobs"]["elk"]["vars"].update(no_such_variable="1"),
 }
 
 
@@ -116,7 +150,15 @@ RULE_IDS = set(ENGINE.ids) | set(DECLARED.ids)
 
 
 def test_every_rule_of_the_engine_has_a_case():
-    assert RULE_IDS <= set(CASES), "add a case that makes the new rule fire"
+    assert RULE_IDS <= set(CASES) | set(ROOT_CASES), "add a case that makes the new rule fire"
+
+
+@pytest.mark.parametrize("rule", sorted(ROOT_CASES))
+def test_a_rule_of_the_whole_catalog_fires(rule):
+    data = copy.deepcopy(BASE)
+    ROOT_CASES[rule](data)
+    found = _fired(rule, Catalog.model_validate(data))
+    assert found and {f.service for f in found} == {None}
 
 
 def test_every_waivable_rule_is_a_rule():
