@@ -20,6 +20,7 @@ make targets (each sets up what it needs first):
   make graph      docs/catalog.svg, the catalog as a diagram
   make diff       the rendered change against the default branch (or BASE=<ref>), with its
                   consequences; exit 1 on an unacknowledged data loss
+  make schema     services.schema.json, the JSON Schema of services.yaml (editors check the file)
   make bench      synthesis time and memory against the floor
   make clean      remove what synth and render wrote (keeps state and Terraform's files)
   make setup      install what synthesis needs (.venv, node_modules)

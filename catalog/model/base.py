@@ -68,7 +68,9 @@ Name = Annotated[str, AfterValidator(_dns_label)]
 Hostname = Annotated[str, AfterValidator(_hostname)]
 IngressHost = Annotated[str, AfterValidator(_ingress_host)]
 Quantity = Annotated[str, AfterValidator(_quantity)]
-Image = str  # pinned to a tag or digest: the rule image-tag-required (rules/pods.py), waivable per service
+# A container image reference; pinned to a tag or digest by the rule image-tag-required
+# (rules/pods.py, waivable per service), its grammar by image-reference-syntax (rules/api_server.py).
+Image = Annotated[str, "container image"]  # the marker lets tools find every image field of the model
 EnvName = Annotated[str, AfterValidator(_env_name)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 NodePort = Annotated[int, Field(ge=30000, le=32767)]
