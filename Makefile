@@ -32,9 +32,9 @@ node_modules/.installed: package.json package-lock.json
 synth: setup
 	$(RUN) python main.py
 
-## test: the whole suite (what CI runs)
+## test: the whole suite (what CI runs), on every core (PYTEST_XDIST_AUTO_NUM_WORKERS=0: in one process)
 test: setup
-	$(RUN) pytest
+	$(RUN) pytest -n auto --dist worksteal
 
 lint: setup
 	$(RUN) ruff check .
