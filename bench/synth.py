@@ -19,7 +19,8 @@ the same run:
   run, which fills the cache, is reported on its own;
 - make synth (no-op) and make diff, when the Makefile has them (a row is skipped cleanly if not).
 
-Peak RSS is the sum over the process tree (python + node), sampled from /proc every 20 ms.
+Peak RSS is the sum over the process tree (python + node), sampled from /proc every 20 ms; the
+600 MB limit applies to every workload but the 1,000-service stress case (reported).
 ``--json`` writes the results, which ``bench/table.py`` turns into the README's table.
 """
 
@@ -55,10 +56,13 @@ class Workload:
     target: float | None = None  # ratio to the floor, or seconds when absolute
     absolute: bool = False
     optional: bool = False  # a failure drops the row instead of the run (a colleague's target)
+    first_use: bool = False  # its first run fills a cache: its time and RSS are reported on their own
+    rss_limited: bool = True  # counts for the 600 MB limit (not the 1,000-service stress case)
     resources: int = 0
     samples: list[float] = field(default_factory=list)
     peak_mb: float = 0.0
     first_s: float | None = None
+    first_peak_mb: float = 0.0
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -160,12 +164,20 @@ def workloads(scratch: Path, base: dict[str, str], with_1000: bool) -> list[Work
         path.write_text(generated_catalog(count))
         name = f"generated-{count}"
         found.append(
-            Workload(name, f"{count} generated services", synth, env(name, path), 1.6 if count == 200 else None)
+            Workload(
+                name,
+                f"{count} generated services",
+                synth,
+                env(name, path),
+                1.6 if count == 200 else None,
+                rss_limited=count == 200,
+            )
         )
     found.append(Workload("noop", "no-op synth (`main.py`, nothing changed)", noop, env("noop"), 0.3, absolute=True))
     cache = str(scratch / "pycache")  # empty: filled by the first run
     cliff = env("nocliff", PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=cache)
-    found.append(Workload("nocliff", "whole catalog, no byte-code compiled beforehand", synth, cliff, 1.25))
+    label = "whole catalog, no byte-code compiled beforehand"
+    found.append(Workload("nocliff", label, synth, cliff, 1.25, first_use=True))
     if _make_has("synth"):
         found.append(
             Workload(
@@ -209,9 +221,10 @@ def main() -> int:
                     found.remove(w)
                     continue
                 w.samples.append(elapsed)
-                w.peak_mb = max(w.peak_mb, peak)
                 if round_ == 0:
-                    w.first_s = elapsed
+                    w.first_s, w.first_peak_mb = elapsed, peak
+                if round_ > 0 or not w.first_use:
+                    w.peak_mb = max(w.peak_mb, peak)
             print(f"round {round_ + 1}/{args.runs} done", file=sys.stderr)
         for w in found:
             outdir = Path(w.env.get("CDKTF_OUTDIR", scratch / "floor"))
@@ -246,6 +259,8 @@ def report(found: list[Workload], runs: int) -> dict:
                 "peak_rss_mb": round(w.peak_mb),
                 "resources": w.resources,
                 "first_run_s": round(w.first_s or 0, 2),
+                "first_run_peak_rss_mb": round(w.first_peak_mb),
+                "rss_limited": w.rss_limited,
             }
         )
     by_name = {r["name"]: r for r in rows}
@@ -256,12 +271,18 @@ def report(found: list[Workload], runs: int) -> dict:
         extra["ms_per_resource"] = round(per * 1000, 2)
         print(f"marginal cost per resource (200 -> 1000 services): {per * 1000:.2f} ms")
     if "nocliff" in by_name:
-        extra["nocliff_first_run_s"] = by_name["nocliff"]["first_run_s"]
-        print(f"no-cliff first run (fills the byte-code cache once): {by_name['nocliff']['first_run_s']:.1f} s")
-    worst = max(r["peak_rss_mb"] for r in rows)
+        first = by_name["nocliff"]
+        extra["nocliff_first_run_s"] = first["first_run_s"]
+        extra["nocliff_first_run_peak_rss_mb"] = first["first_run_peak_rss_mb"]
+        print(
+            f"no-cliff first run (fills the byte-code cache once): {first['first_run_s']:.1f} s, "
+            f"{first['first_run_peak_rss_mb']} MB"
+        )
+    worst = max(r["peak_rss_mb"] for r in rows if r["rss_limited"])
     extra["peak_rss_mb"] = worst
     extra["peak_rss_ok"] = worst <= RSS_LIMIT_MB
-    print(f"peak RSS {worst} MB (limit {RSS_LIMIT_MB} MB): {'ok' if worst <= RSS_LIMIT_MB else 'OVER'}")
+    verdict = "ok" if worst <= RSS_LIMIT_MB else "OVER"
+    print(f"peak RSS {worst} MB (limit {RSS_LIMIT_MB} MB, every workload but the 1,000 services): {verdict}")
     return {
         "runs": runs,
         "cpus": os.cpu_count(),
