@@ -36,8 +36,6 @@ def synth_dir(catalog, tmp_path_factory) -> Path:
     synthesizes under the run's shared temporary root, the others wait and read the same files
     (every user of this fixture only reads them).
     """
-    from stacks.app import build_app
-
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # popen-gwN/.. is the run's root, shared by its workers
@@ -46,6 +44,8 @@ def synth_dir(catalog, tmp_path_factory) -> Path:
     with open(root / "session-synth.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not outdir.exists():
+            from stacks.app import build_app  # only here: a worker that reads pays no provider import
+
             scratch = outdir.parent / "scratch"
             build_app(catalog, outdir=str(scratch), env={}).synth()
             scratch.replace(outdir)  # complete or absent, never half-written
