@@ -275,3 +275,11 @@ def test_the_pg_connection_string_counts_by_presence_only(tmp_path):
     )  # fmt: skip
     assert project.up_to_date(PG_CONN_STR="postgres://b@db/state")
     assert "postgres" not in (project.out / fingerprint.FILE_NAME).read_text(), "the secret must not be stored"
+
+
+def test_the_secret_scan_of_the_output_does_not_read_the_fingerprint_digests_as_credentials(tmp_path):
+    from validation.secrets_scan import scan_tree
+
+    project = Project(tmp_path)
+    assert (project.out / fingerprint.FILE_NAME).read_text().count('"') > 100  # many sha256 digests
+    assert scan_tree(project.out) == []
