@@ -253,6 +253,7 @@ def report(found: list[Workload], runs: int) -> dict:
                 "name": w.name,
                 "label": w.label,
                 "median_s": round(median, 3),
+                "samples_s": [round(x, 2) for x in w.samples],
                 "ratio": round(ratio, 3),
                 "target": target,
                 "ok": ok,
