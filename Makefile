@@ -19,14 +19,18 @@ NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 # package=program: what the tests run for real that no Python or npm package provides.
 SYSTEM_PACKAGES := nginx-light=nginx rsync=rsync graphviz=dot ruby=ruby jq=jq git=git
 
-.PHONY: help setup setup-dev system-packages synth test lint render validate audit graph schema bench diff clean
+.PHONY: help setup cli setup-dev system-packages synth test lint render validate audit graph schema bench diff clean
 
 ## help: this list, and the environment variables main.py reads
 help:
 	@python3 main.py --help
 
-## setup: what synthesis needs (.venv without dev packages, node_modules with cdktf-cli only)
-setup: .venv/.synced-runtime node_modules/.installed-runtime
+## setup: what synthesis needs: .venv without the dev packages (the jsii runtime comes with the
+## Python packages; synthesis needs no node_modules)
+setup: .venv/.synced-runtime
+
+## cli: the pinned cdktf CLI in node_modules, for `npx cdktf diff|deploy` (and what synthesis needs)
+cli: setup node_modules/.installed-runtime
 
 # what the tests and the other tools need: every dev package, and the system programs
 setup-dev: .venv/.synced node_modules/.installed system-packages
@@ -40,18 +44,13 @@ endif
 	python3 -m venv .tools
 	.tools/bin/python -m pip install --quiet --disable-pip-version-check pipenv==$(PIPENV_VERSION)
 
-# main.py synthesizes under `python -O`: byte-compile for it once, here, rather than on every
-# run of a machine that sets PYTHONDONTWRITEBYTECODE.
-COMPILE := { $(PYTHON) -O -m compileall -q -j 0 .venv/lib >/dev/null || true; }
-
 .venv/.synced: Pipfile.lock
 	$(ENSURE_PIPENV) $(PIPENV) sync --dev
-	$(COMPILE)
 	touch $@ .venv/.synced-runtime
 
 # A dev setup newer than the lock file holds the runtime packages already.
 .venv/.synced-runtime: Pipfile.lock
-	@[ .venv/.synced -nt Pipfile.lock ] || { echo "$(PIPENV) sync"; $(ENSURE_PIPENV) $(PIPENV) sync && $(COMPILE); }
+	@[ .venv/.synced -nt Pipfile.lock ] || { echo "$(PIPENV) sync"; $(ENSURE_PIPENV) $(PIPENV) sync; }
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -88,9 +87,9 @@ system-packages:
 synth: setup
 	$(PYTHON) main.py
 
-## test: the whole suite (what CI runs)
+## test: the whole suite (what CI runs), on every core (PYTEST_XDIST_AUTO_NUM_WORKERS=0: in one process)
 test: setup-dev
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n auto --dist worksteal
 
 ## lint: ruff
 lint: setup-dev
@@ -126,9 +125,10 @@ audit: render .venv-audit/.installed
 graph: setup-dev
 	$(PYTHON) -m tools.graph
 
-## bench: synthesis time and memory against the floor (by hand, not in the tests)
+## bench: synthesis time and memory against the bare floor (by hand, not in the tests); rewrites README's table
 bench: setup
-	$(PYTHON) bench/synth.py
+	$(PYTHON) bench/synth.py --json bench/results/last.json
+	$(PYTHON) bench/table.py bench/results/last.json
 
 ## diff: the rendered change, against the merge base with the default branch or BASE=<ref>;
 ## exit 1 on an unacknowledged data loss. The Markdown report is also written to $(REPORT).

@@ -3,13 +3,17 @@
 Synthesis runs under ``python -O``: the jsii-generated bindings type-check every argument of
 every struct at runtime when ``__debug__`` is on, which costs a third of the build time. The
 test suite keeps those checks (it builds the same catalog through the same code), so a type
-error still fails CI; ``CLUSTER_STATE_DEBUG=1`` keeps them on here too.
+error still fails CI; ``CLUSTER_STATE_DEBUG=1`` keeps them on here too. The ``-O`` byte-code
+lives in the project's own cache (stacks/runtime.py).
+
+With the same inputs as the stored output, nothing is synthesized and nothing is written; one
+line says so (stacks/fingerprint.py); ``--force`` synthesizes anyway.
 
 Nothing is written unless everything is right: a bad catalog stops before synthesis (one line
 per problem, naming path, rule, file and line), and so does a rule of the built tree, both
 with exit code 2; the output is synthesized into a scratch directory and replaces cdktf.out
 only on success, so the previous output stays intact, and what Terraform keeps in cdktf.out is
-carried over (``stacks/output.py``).
+carried over (``stacks/output.py``). Any other exception is one ``internal error`` line, exit 1.
 """
 
 from __future__ import annotations
@@ -18,29 +22,30 @@ import os
 import sys
 from pathlib import Path
 
+from stacks import fingerprint
 from stacks.hcl_output import HclOutputError, hcl_output_requested, repair_stack_files
 from stacks.output import stack_summaries, synthesize_into
-from stacks.runtime import configure_jsii_runtime
+from stacks.runtime import configure_jsii_runtime, optimized_command
 from stacks.usage import HELP
-
-configure_jsii_runtime()  # before anything starts the jsii kernel
 
 EXIT_BAD_INPUT = 2
 
 
 def main() -> int:
-    # imported here: `--help` needs no third-party package
+    inputs = fingerprint.current_inputs()  # before anything is read: a change during synthesis is seen next run
+    configure_jsii_runtime()  # before anything starts the jsii kernel
+    # imported here: `--help` and a no-op run need neither pydantic nor jsii
     from catalog import CatalogError
     from rules import load_catalog
 
     try:
-        catalog = load_catalog(os.environ.get("CLUSTER_STATE_CATALOG", "services.yaml"))
+        catalog = load_catalog(os.environ.get(fingerprint.CATALOG_ENV, fingerprint.DEFAULT_CATALOG))
     except CatalogError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
-    outdir = Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
+    outdir = Path(fingerprint.output_dir())
     try:
-        synthesize_into(outdir, lambda scratch: _synthesize(catalog, scratch))
+        synthesize_into(outdir, lambda scratch: _synthesize(catalog, scratch, inputs))
     except (CatalogError, HclOutputError) as exc:  # a rule of the synthesized tree (rules/tree.py), or HCL
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -48,13 +53,14 @@ def main() -> int:
     return 0
 
 
-def _synthesize(catalog, scratch: Path) -> None:
+def _synthesize(catalog, scratch: Path, inputs) -> None:
     from stacks.app import build_app  # imported late: loading the providers costs seconds
 
     app = build_app(catalog, outdir=str(scratch))
     app.synth()
     if hcl_output_requested():  # `cdktf synth --hcl`: see stacks/hcl_output.py
         repair_stack_files(app, scratch)
+    fingerprint.record(str(scratch), inputs)
 
 
 def run() -> int:
@@ -76,17 +82,12 @@ def run() -> int:
         return 1
 
 
-def _optimized_argv() -> list[str] | None:
-    """The command line that re-runs this entry point under ``-O``, or None if it already is."""
-    if sys.flags.optimize or os.environ.get("CLUSTER_STATE_DEBUG") == "1":
-        return None
-    return [sys.executable, "-O", *sys.argv]
-
-
 if __name__ == "__main__":
     if {"-h", "--help"} & set(sys.argv[1:]):
         sys.exit(print(HELP))
-    argv = _optimized_argv()
-    if argv is not None:
-        os.execv(argv[0], argv)
+    if fingerprint.up_to_date(sys.argv[1:]):  # decided before anything heavy is imported or re-exec'd
+        sys.exit(0)
+    optimized = optimized_command(sys.argv)
+    if optimized is not None:
+        os.execve(optimized[0][0], *optimized)
     sys.exit(run())

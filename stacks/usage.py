@@ -23,7 +23,8 @@ make targets (each sets up what it needs first):
   make schema     services.schema.json, the JSON Schema of services.yaml (editors check the file)
   make bench      synthesis time and memory against the floor
   make clean      remove what synth and render wrote (keeps state and Terraform's files)
-  make setup      install what synthesis needs (.venv, node_modules)
+  make setup      install what synthesis needs (.venv)
+  make cli        install the pinned cdktf CLI too (node_modules), for `npx cdktf diff|deploy`
   make help       this text
 
 environment:

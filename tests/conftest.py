@@ -3,6 +3,7 @@ costs seconds, so no test pays for it again."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from collections.abc import Callable
@@ -32,11 +33,25 @@ def catalog():
 
 @pytest.fixture(scope="session")
 def synth_dir(catalog, tmp_path_factory) -> Path:
-    """The whole catalog synthesized with the default (local) backend, as `make synth` does."""
-    from stacks.app import build_app
+    """The whole catalog synthesized with the default (local) backend, as `make synth` does.
 
-    outdir = tmp_path_factory.mktemp("cdktf.out")
-    build_app(catalog, outdir=str(outdir), env={}).synth()
+    Once per test run, whatever the number of xdist workers: the first worker to take the lock
+    synthesizes under the run's shared temporary root, the others wait and read the same files
+    (every user of this fixture only reads them).
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # popen-gwN/.. is the run's root, shared by its workers
+    outdir = root / "session-synth" / "cdktf.out"
+    outdir.parent.mkdir(exist_ok=True)
+    with open(root / "session-synth.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not outdir.exists():
+            from stacks.app import build_app  # only here: a worker that reads pays no provider import
+
+            scratch = outdir.parent / "scratch"
+            build_app(catalog, outdir=str(scratch), env={}).synth()
+            scratch.replace(outdir)  # complete or absent, never half-written
     return outdir
 
 
@@ -46,6 +61,12 @@ def stacks(synth_dir) -> dict[str, dict[str, Any]]:
     return {
         path.parent.name: json.loads(path.read_text()) for path in sorted((synth_dir / "stacks").glob("*/cdk.tf.json"))
     }
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that run external programs first: the longest jobs start while the workers are
+    fresh and the short tests fill in around them (the order of the others is kept)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def resources_of(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:

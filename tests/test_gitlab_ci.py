@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from stacks.runtime import PYCACHE
 from tests.no_skips import find_program, require
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,8 +26,9 @@ PIPELINE = ROOT / ".gitlab-ci.yml"
 GITLAB_CI_LOCAL = ROOT / "node_modules" / ".bin" / "gitlab-ci-local"
 # Set for the pytest that the `test` job runs inside the shell-job test: it must not recurse.
 INNER_RUN = "CLUSTER_STATE_IN_GITLAB_CI_LOCAL"
-# The test job of the inner run executes only this (fast, self-contained) test.
-INNER_TESTS = "tests/test_gitlab_ci.py::test_the_pipeline_file_passes_schema_validation"
+# The test job of the inner run executes only this test: self-contained and pure Python, so the
+# job's cost is the job itself (setup, pytest, the report), not a second gitlab-ci-local run.
+INNER_TESTS = "tests/test_runtime.py::test_debug_keeps_the_runtime_type_checks"
 
 MAIN_JOBS = ["lint", "test", "synth", "plan: [kubernetes]", "plan: [nomad]", "apply-kubernetes", "apply-nomad"]
 
@@ -59,7 +61,8 @@ def job_environment() -> dict[str, str]:
     """
     venv = os.environ.get("VIRTUAL_ENV")
     drop = {"PG_CONN_STR", "VIRTUAL_ENV", "PIPENV_ACTIVE", "PYTHONHOME", "PYTHONPATH", INNER_RUN}
-    environment = {k: v for k, v in os.environ.items() if k not in drop}
+    # An xdist worker's own variables would make the inner pytest believe it is one.
+    environment = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("PYTEST_XDIST_")}
     venv_bins = {str(Path(venv) / "bin")} if venv else set()
     venv_bins.add(str(ROOT / ".venv" / "bin"))
     environment["PATH"] = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p not in venv_bins)
@@ -200,6 +203,17 @@ def _shadow(source: Path, dest: Path, marker: str) -> None:
     (dest / marker).touch()
 
 
+def _share_byte_code(clone: Path) -> None:
+    """The synth job's ``-O`` byte-code cache (stacks/runtime.py) mirrors source paths: the clone's
+    entry for its .venv, a shadow of the project's, is the project's own entry, so the job does not
+    recompile the provider bindings (~10 s) and whatever it compiles serves the next run."""
+    shared = Path(PYCACHE + str(ROOT / ".venv"))
+    shared.mkdir(parents=True, exist_ok=True)
+    entry = Path(PYCACHE.replace(str(ROOT), str(clone), 1) + str(clone / ".venv"))
+    entry.parent.mkdir(parents=True)
+    entry.symlink_to(shared, target_is_directory=True)
+
+
 @pytest.mark.needs("rsync", why="gitlab-ci-local copies the repository with rsync")
 def test_lint_test_and_synth_run_as_shell_jobs(tmp_path: Path) -> None:
     """The three jobs run their real scripts in a clone; the test job runs one small test so that the
@@ -212,6 +226,7 @@ def test_lint_test_and_synth_run_as_shell_jobs(tmp_path: Path) -> None:
     git_repository(clone)
     _shadow(ROOT / ".venv", clone / ".venv", ".synced")
     _shadow(ROOT / "node_modules", clone / "node_modules", ".installed")
+    _share_byte_code(clone)
 
     addopts = f"-p no:cacheprovider --junitxml=report.xml {INNER_TESTS}"
     result = gitlab_ci_local(
@@ -219,6 +234,7 @@ def test_lint_test_and_synth_run_as_shell_jobs(tmp_path: Path) -> None:
         "--force-shell-executor",
         *("--variable", f"PYTEST_ADDOPTS={addopts}"),
         *("--variable", f"{INNER_RUN}=1"),
+        *("--variable", "PYTEST_XDIST_AUTO_NUM_WORKERS=0"),  # one test: no workers to start
         *("lint", "test", "synth"),
         timeout=600,
     )

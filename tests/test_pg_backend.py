@@ -8,12 +8,14 @@ nothing is downloaded.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import queue
 import shutil
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -50,15 +52,20 @@ def synth_out(tmp_path_factory: pytest.TempPathFactory, pg_conn_str: str) -> Pat
     app = App(outdir=str(out))
     stack = TerraformStack(app, STACK)
     configure_backend(stack, STACK, env={"PG_CONN_STR": pg_conn_str})
-    # sleep_seconds makes an apply slow enough to overlap another; a new run replaces the resource.
-    sleep = TerraformVariable(stack, "sleep_seconds", type="number", default=0)
+    # hold, a named pipe, keeps an apply running (holding the state lock) until the test writes to
+    # it: no fixed sleep, the overlap is exact. A new run replaces the resource.
+    hold = TerraformVariable(stack, "hold", type="string", default="")
     run = TerraformVariable(stack, "run", type="string", default="initial")
     probe = TerraformResource(
         stack,
         "probe",
         terraform_resource_type="terraform_data",
         terraform_generator_metadata=TerraformProviderGeneratorMetadata(provider_name="terraform"),
-        provisioners=[LocalExecProvisioner(type="local-exec", command=f"sleep {sleep.number_value}")],
+        provisioners=[
+            LocalExecProvisioner(
+                type="local-exec", command=f'if [ -n "{hold.string_value}" ]; then cat "{hold.string_value}"; fi'
+            )
+        ],
     )
     probe.add_override("triggers_replace", run.string_value)
     TerraformOutput(stack, "probe_id", value=probe.get_string_attribute("id"))
@@ -160,8 +167,10 @@ def test_a_concurrent_apply_fails_on_the_lock_and_no_state_is_lost(
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
     [(_, before)] = stored_state(pg_server, database)
 
+    release = tmp_path / "release"
+    os.mkfifo(release)
     slow = subprocess.Popen(
-        ["terraform", "apply", "-auto-approve", "-input=false", "-no-color", "-var=sleep_seconds=6", "-var=run=slow"],
+        ["terraform", "apply", "-auto-approve", "-input=false", "-no-color", f"-var=hold={release}", "-var=run=slow"],
         cwd=first,
         env=env,
         stdout=subprocess.PIPE,
@@ -171,6 +180,7 @@ def test_a_concurrent_apply_fails_on_the_lock_and_no_state_is_lost(
     try:
         lines = _wait_for_line(slow, "Provisioning with 'local-exec'")
         blocked = apply(second, env, "-lock-timeout=0s", "-var=run=blocked")
+        _release(release)
         slow_output = lines + slow.communicate(timeout=TIMEOUT)[0]
     finally:
         if slow.poll() is None:
@@ -194,6 +204,21 @@ def test_a_concurrent_apply_fails_on_the_lock_and_no_state_is_lost(
     assert retried.returncode == 0, retried.stdout + retried.stderr
     [(_, last)] = stored_state(pg_server, database)
     assert last["serial"] > after["serial"]
+
+
+def _release(fifo: Path) -> None:
+    """Lets the held apply finish: its local-exec is reading ``fifo`` (ENXIO here if it is not)."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as exc:  # the provisioner's shell may not have opened the pipe yet
+            if exc.errno != errno.ENXIO or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+    os.write(fd, b"go\n")
+    os.close(fd)
 
 
 def _wait_for_line(process: subprocess.Popen[str], marker: str) -> str:

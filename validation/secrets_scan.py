@@ -38,9 +38,10 @@ ADDED_FILTERS = [
     f"{__name__}.is_placeholder_name",
     f"{__name__}.is_program_lookup",
 ]
-# Not synthesized: Terraform's working files, which `terraform init/plan` may leave in a stack folder.
+# Not synthesized: Terraform's working files, which `terraform init/plan` may leave in a stack folder,
+# and main.py's fingerprint of its inputs (sha256 digests, stacks/fingerprint.py).
 _SKIPPED_DIRS = {".terraform"}
-_SKIPPED_SUFFIXES = (".tfstate", ".tfstate.backup", ".tfplan", ".terraform.lock.hcl")
+_SKIPPED_SUFFIXES = (".tfstate", ".tfstate.backup", ".tfplan", ".terraform.lock.hcl", ".fingerprint")
 _SECRET_NAME_FIELD = re.compile(r'^\s*-?\s*"?(secret_name|secretName|secretKey)"?\s*:\s*"?(?P<value>[\w.-]+)"?,?\s*$')
 _PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # SYNAPSE_DB_PASSWORD_PLACEHOLDER, MINIO_SECRET_KEY
 _LOOKUP = re.compile(r"""[A-Za-z_][\w.:]*[\[(](['"][\w.-]*['"][\])])?""")  # ENV[ , ENV.fetch( , getenv("X")
