@@ -44,7 +44,7 @@ DEFAULT_CATALOG = "services.yaml"
 DEFAULT_OUTDIR = "cdktf.out"
 
 # Top-level entries of the project that no synthesis reads (checked by tests/test_fingerprint.py).
-SKIPPED_TOP_LEVEL = frozenset({"node_modules", "tests", "docs", "bench", "cdktf.out", "README.md"})
+SKIPPED_TOP_LEVEL = frozenset({"node_modules", "tests", "docs", "bench", "cdktf.out", "state", "README.md"})
 ENV_NAMES = ("NOMAD_ADDR", "SYNTH_HCL_OUTPUT", "TERRAFORM_BINARY_NAME")
 ENV_PREFIXES = ("CLUSTER_STATE_", "CDKTF_", "K8S_", "JSII_", "NODE_")
 ENV_PRESENCE_ONLY = ("PG_CONN_STR",)
