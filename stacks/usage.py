@@ -37,6 +37,7 @@ environment:
   NOMAD_ADDR              Nomad API address (default: services.yaml nomad.address)
   NOMAD_TOKEN             read by the nomad provider at plan/apply, never written
   CLUSTER_STATE_ADOPT=1   add import blocks for every resource (adopting the running cluster)
+  JSII_NODE               the node binary of the jsii runtime (default: node on PATH)
   SYNTH_HCL_OUTPUT        set by `cdktf synth --hcl`: the HCL is rewritten to mean what the JSON means
   CLUSTER_STATE_DEBUG=1   keep the jsii runtime type checks on (synthesis runs under python -O)
 

@@ -93,6 +93,8 @@ def test_help_lists_the_make_targets_and_every_variable_the_code_reads_without_i
     for path in [PROJECT_ROOT / "main.py", *PROJECT_ROOT.glob("stacks/*.py")]:
         read |= set(re.findall(r"""environ(?:\.get)?[(\[]\s*["']([A-Z][A-Z0-9_]+)["']""", path.read_text()))
         read |= set(re.findall(r"""env\.get\(\s*["']([A-Z][A-Z0-9_]+)["']""", path.read_text()))
+        read |= set(re.findall(r"""^[A-Z_]+_ENV\s*=\s*["']([A-Z][A-Z0-9_]+)["']""", path.read_text(), re.MULTILINE))
+    read -= {"PATH"}  # the system's own (where node is found)
     assert {"PG_CONN_STR", "CLUSTER_STATE_CATALOG", "NOMAD_ADDR"} <= read  # the scan itself finds them
     missing = [name for name in sorted(read) if name not in result.stdout]
     missing += [f"make {t}" for t in targets if not t.startswith(".") and f"make {t}" not in result.stdout]
