@@ -95,13 +95,16 @@ def _vpa_targets(catalog: Catalog) -> Iterator[Finding]:
                 yield ("services", name, "vpas", vpa_name, "workload"), f"workload {vpa.workload!r} is not declared"
 
 
-def service_ports(catalog: Catalog) -> dict[tuple[str, str], set[int]]:
-    """``{(namespace, Service name): its ports}`` of every Service the catalog declares."""
-    ports: dict[tuple[str, str], set[int]] = {}
+def service_ports(catalog: Catalog) -> dict[tuple[str, str], set[int | str]]:
+    """``{(namespace, Service name): its port numbers and port names}`` of every Service the
+    catalog declares."""
+    ports: dict[tuple[str, str], set[int | str]] = {}
     for service in catalog.services.values():
         for wl in service.workloads.values():
             for svc_name, svc in wl.services.items():
-                ports.setdefault((service.namespace, svc_name), set()).update(p.port for p in svc.ports)
+                known = ports.setdefault((service.namespace, svc_name), set())
+                known.update(p.port for p in svc.ports)
+                known.update(p.name for p in svc.ports if p.name)
     return ports
 
 
@@ -113,7 +116,8 @@ def _backends(catalog: Catalog) -> Iterator[Finding]:
         if ports is None:
             return f"Service {ref.service!r} is not declared in namespace {namespace!r}"
         if ref.port not in ports:
-            return f"Service {ref.service!r} has no port {ref.port} (ports: {', '.join(map(str, sorted(ports)))})"
+            listed = ", ".join(sorted(map(str, ports)))
+            return f"Service {ref.service!r} has no port {ref.port} (ports: {listed})"
         return None
 
     for name, service in catalog.services.items():

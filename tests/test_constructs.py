@@ -186,6 +186,16 @@ def test_an_ingress_is_a_traefik_websecure_route_with_the_wildcard_certificate(s
     assert path == {"backend": {"service": {"name": "web", "port": {"number": 80}}}, "path": "/", "path_type": "Prefix"}
 
 
+def test_an_ingress_backend_may_name_its_service_port(synth_with):
+    from constructs_lib.k8s.ingress import Ingress
+
+    ing = IngressSpec.model_validate({"hosts": ["a.example.org"], "backend": "web:http"})
+    body = synth_with(lambda s: Ingress(s, "i", "web-named", ing, _ctx()))["kubernetes_ingress_v1.web_named"]
+    assert body["spec"]["rule"][0]["http"]["path"][0]["backend"] == {
+        "service": {"name": "web", "port": {"name": "http"}}
+    }
+
+
 def test_a_cron_job_labels_itself_its_job_and_its_pods(synth_with):
     from constructs_lib.k8s.cron_job import CronJob
 

@@ -298,3 +298,25 @@ def test_the_readme_lists_every_rule_once():
 def test_a_hand_written_host_path_on_the_storage_root_follows_the_convention(host_path, fires):
     catalog = _catalog(lambda s: _overseerr(s)["volumes"].update(config={"host_path": host_path}))
     assert bool(_fired("storage-path", catalog)) is fires
+
+
+@pytest.mark.parametrize(
+    ("backend", "fires"),
+    [
+        ("overseerr:80", False),
+        ("overseerr:81", True),
+        ("overseerr:http", True),  # its Service port has no name
+        ("nope:80", True),
+    ],
+)
+def test_a_backend_names_a_port_of_its_service_by_number_or_by_name(backend, fires):
+    catalog = _catalog(lambda s: s["overseerr"]["ingresses"]["overseerr"].update(backend=backend))
+    assert bool(_fired("backend-declared", catalog)) is fires
+
+
+def test_a_backend_port_by_name_resolves_to_a_named_service_port():
+    def edit(s: Services) -> None:
+        _overseerr(s)["services"]["overseerr"]["ports"][0]["name"] = "http"
+        s["overseerr"]["ingresses"]["overseerr"].update(backend="overseerr:http")
+
+    assert _fired("backend-declared", _catalog(edit)) == []

@@ -24,11 +24,12 @@ from catalog.model.pod import (
 @dataclass(frozen=True)
 class ServiceRef:
     """A reference ``name:port`` to a Service of the catalog (Ingress backends, IngressRoute
-    services), parsed once here; the rule backend-declared (``rules/declared.py``) finds the
-    Service it names, so a dangling reference is a finding, not a 503."""
+    services), the port by number or by name as Kubernetes allows, parsed once here; the rule
+    backend-declared (``rules/declared.py``) finds the Service and the port it names, so a
+    dangling reference is a finding, not a 503."""
 
     service: str
-    port: int
+    port: int | str  # a number, or the name of one of the Service's ports
 
     def __str__(self) -> str:
         return f"{self.service}:{self.port}"
@@ -36,11 +37,14 @@ class ServiceRef:
 
 def _service_ref(value: str) -> ServiceRef:
     name, port = value.split(":")
-    return ServiceRef(name, int(port))
+    return ServiceRef(name, int(port) if port.isdigit() else port)
 
 
 ServiceRefText = Annotated[
-    str, Field(pattern=r"^[a-z0-9-]+:[0-9]+$"), AfterValidator(_service_ref), PlainSerializer(str, return_type=str)
+    str,
+    Field(pattern=r"^[a-z0-9-]+:([0-9]+|[a-z0-9-]+)$"),
+    AfterValidator(_service_ref),
+    PlainSerializer(str, return_type=str),
 ]
 
 

@@ -28,7 +28,7 @@ class Ingress(ingress_v1.IngressV1):
             service=s(
                 "SpecRuleHttpPathBackendService",
                 name=ing.backend.service,
-                port=s("SpecRuleHttpPathBackendServicePort", number=ing.backend.port),
+                port=_port(s, ing.backend.port),
             ),
         )
         rules = [
@@ -57,3 +57,10 @@ class Ingress(ingress_v1.IngressV1):
             ),
         )
         name_own_resource(self, scope, object_id(name))
+
+
+def _port(s: Structs, port: int | str):
+    """The backend's Service port, by number or by name (``ServiceRef``)."""
+    if isinstance(port, int):
+        return s("SpecRuleHttpPathBackendServicePort", number=port)
+    return s("SpecRuleHttpPathBackendServicePort", name=port)
