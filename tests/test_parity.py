@@ -377,3 +377,18 @@ def test_the_cli_exits_1_on_a_difference_and_0_without(tmp_path, capsys):
     stack_file.write_text(json.dumps(broken))
     assert parity.main([*args, "--module", "k8s_whoami"]) == 1
     assert "env[0].value: expected 'Europe/London', got 'UTC'" in capsys.readouterr().out
+
+
+def test_an_absent_value_that_is_the_providers_own_default_is_the_same_fact():
+    def differences(expected: dict[str, Any], actual: dict[str, Any]) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        parity._compare_maps(expected, actual, "", out)
+        return out
+
+    reference = {"spec": {"type": "ClusterIP", "port": [{"name": "http", "port": 80, "protocol": "TCP"}]}}
+    assert differences(reference, {"spec": {"port": [{"name": "http", "port": 80}]}}) == []
+    udp = {"spec": {"type": "NodePort", "port": [{"name": "dns", "port": 53, "protocol": "UDP"}]}}
+    assert differences(udp, {"spec": {"port": [{"name": "dns", "port": 53}]}}) == [
+        ("spec.type", "missing (expected 'NodePort')"),
+        ("spec.port[dns].protocol", "missing (expected 'UDP')"),
+    ]

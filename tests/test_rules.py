@@ -320,3 +320,15 @@ def test_a_backend_port_by_name_resolves_to_a_named_service_port():
         s["overseerr"]["ingresses"]["overseerr"].update(backend="overseerr:http")
 
     assert _fired("backend-declared", _catalog(edit)) == []
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda s: _overseerr(s)["services"]["overseerr"]["ports"][0].update(protocol="TCP"),
+        lambda s: _overseerr(s)["services"]["overseerr"].update(type="ClusterIP"),
+    ],
+    ids=["protocol: TCP", "type: ClusterIP"],
+)
+def test_a_service_port_restating_kubernetes_defaults_is_flagged(edit):
+    assert [f.location[-1] for f in _fired("default-restated", _catalog(edit))] in (["protocol"], ["type"])

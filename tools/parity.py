@@ -48,6 +48,10 @@ STEP = re.compile(r"\.([\w-]+)|\[(\d+)\]")
 META_ARGUMENTS = frozenset({"//", "depends_on", "lifecycle", "provider", "count", "for_each"})
 ORDERED_LISTS = frozenset({"env"})
 SET_LISTS = frozenset({"values", "access_modes", "supplemental_groups"})
+# Attributes the catalog leaves unset where the value is the provider's own default, so an absent
+# value is the same fact (hashicorp/terraform-provider-kubernetes, kubernetes/schema_service_spec.go:
+# ``type`` Default "ClusterIP", the port's ``protocol`` Default "TCP"). Paths with list indexes as [].
+PROVIDER_DEFAULTS = {"spec.type": "ClusterIP", "spec.port[].protocol": "TCP"}
 MOUNT_LISTS = frozenset({"volume_mount", "volumeMounts"})
 ITEM_KEYS = ("name", "secretKey", "containerName")
 SHOW_LIMIT = 160
@@ -359,7 +363,8 @@ def _compare_maps(expected: dict[str, Any], actual: dict[str, Any], path: str, o
     for key, value in expected.items():
         where = _join(path, key)
         if actual.get(key) is None and value is not None:
-            out.append((where, f"missing (expected {_show(value)})"))
+            if PROVIDER_DEFAULTS.get(re.sub(r"\[[^]]*\]", "[]", where)) != value:
+                out.append((where, f"missing (expected {_show(value)})"))
         else:
             _compare(value, actual.get(key), where, key, out)
     for key, value in actual.items():

@@ -49,18 +49,20 @@ ServiceRefText = Annotated[
 
 
 class ServicePort(Model):
+    """``target_port`` unset: the ``port`` itself; ``protocol``: TCP unless stated."""
+
     port: Port
     target_port: Port | None = None
     name: str | None = None
     node_port: NodePort | None = None
-    protocol: Literal["TCP", "UDP"] | None = None
+    protocol: Literal["TCP", "UDP", "SCTP"] = "TCP"
 
 
 class ServiceSpec(Model):
-    """A Kubernetes Service selecting the workload's pods. ``type`` unset: ClusterIP (not written)."""
+    """A Kubernetes Service selecting the workload's pods, of ``type`` ClusterIP unless stated."""
 
     ports: list[ServicePort]
-    type: Literal["ClusterIP", "NodePort", "LoadBalancer"] | None = None
+    type: Literal["ClusterIP", "NodePort", "LoadBalancer"] = "ClusterIP"
 
     @model_validator(mode="after")
     def _node_ports_need_type(self) -> ServiceSpec:

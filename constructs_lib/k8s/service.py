@@ -13,8 +13,9 @@ from constructs_lib.naming import name_own_resource, object_id
 
 
 class Service(service.Service):
-    """``type``, ``protocol`` and ``target_port`` left unset are not written: Kubernetes then
-    uses ClusterIP, TCP and the ``port`` itself. It carries the labels of the workload it selects."""
+    """``type`` ClusterIP, ``protocol`` TCP and an unset ``target_port`` are not written: they are
+    what Kubernetes (and the provider) use anyway, so the plan shows only what the catalog states.
+    It carries the labels of the workload it selects."""
 
     def __init__(self, scope: Construct, id: str, name: str, svc: ServiceSpec, ctx: Context, workload: Workload):
         s = Structs(service, "Service")
@@ -25,7 +26,7 @@ class Service(service.Service):
             metadata=s("Metadata", name=name, namespace=ctx.namespace, labels=dict(labels) or None),
             spec=s(
                 "Spec",
-                type=svc.type,
+                type=None if svc.type == "ClusterIP" else svc.type,
                 selector=dict(selector),
                 port=[
                     s(
@@ -34,7 +35,7 @@ class Service(service.Service):
                         port=p.port,
                         target_port=str(p.target_port) if p.target_port is not None else None,
                         node_port=p.node_port,
-                        protocol=p.protocol,
+                        protocol=None if p.protocol == "TCP" else p.protocol,
                     )
                     for p in svc.ports
                 ],
