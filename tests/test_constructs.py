@@ -228,9 +228,18 @@ def test_an_external_secret_maps_each_key_to_the_same_vault_property(synth_with)
     obj = _manifest(resources, "kubectl_manifest.external_secret_web_secrets")
     assert obj["apiVersion"] == "external-secrets.io/v1"
     assert obj["spec"]["secretStoreRef"] == {"kind": "ClusterSecretStore", "name": CLUSTER.secret_store}
-    assert obj["spec"]["target"] == {"name": "web-secrets"}, "creationPolicy is not written unless stated"
+    assert obj["spec"]["target"] == {"name": "web-secrets"}, "creationPolicy Owner (the CRD's default) is not written"
     assert obj["spec"]["data"][1] == {"secretKey": "B", "remoteRef": {"key": "nomad/default/web", "property": "B"}}
     assert "labels" not in obj["metadata"]
+
+
+def test_an_external_secret_writes_a_creation_policy_other_than_the_crds_default(synth_with):
+    from constructs_lib.crds.external_secret import ExternalSecret
+
+    spec = ExternalSecretSpec.model_validate({"keys": ["A"], "creation_policy": "Merge"})
+    resources = synth_with(lambda s: ExternalSecret(s, "e", spec, _ctx(secret_name="merged-secrets")))
+    obj = _manifest(resources, "kubectl_manifest.external_secret_merged_secrets")
+    assert obj["spec"]["target"] == {"name": "merged-secrets", "creationPolicy": "Merge"}
 
 
 def test_a_cluster_secret_store_is_cluster_scoped(synth_with):

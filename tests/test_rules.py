@@ -327,8 +327,10 @@ def test_a_backend_port_by_name_resolves_to_a_named_service_port():
     [
         lambda s: _overseerr(s)["services"]["overseerr"]["ports"][0].update(protocol="TCP"),
         lambda s: _overseerr(s)["services"]["overseerr"].update(type="ClusterIP"),
+        lambda s: s["overseerr"]["secrets"].update(creation_policy="Owner"),
     ],
-    ids=["protocol: TCP", "type: ClusterIP"],
+    ids=["protocol: TCP", "type: ClusterIP", "creation_policy: Owner"],
 )
-def test_a_service_port_restating_kubernetes_defaults_is_flagged(edit):
-    assert [f.location[-1] for f in _fired("default-restated", _catalog(edit))] in (["protocol"], ["type"])
+def test_restating_a_kubernetes_or_crd_default_is_flagged(edit):
+    found = [f.location[-1] for f in _fired("default-restated", _catalog(edit))]
+    assert found in (["protocol"], ["type"], ["creation_policy"])

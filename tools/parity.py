@@ -51,7 +51,8 @@ SET_LISTS = frozenset({"values", "access_modes", "supplemental_groups"})
 # Attributes the catalog leaves unset where the value is the provider's own default, so an absent
 # value is the same fact (hashicorp/terraform-provider-kubernetes, kubernetes/schema_service_spec.go:
 # ``type`` Default "ClusterIP", the port's ``protocol`` Default "TCP"). Paths with list indexes as [].
-PROVIDER_DEFAULTS = {"spec.type": "ClusterIP", "spec.port[].protocol": "TCP"}
+# The same for a CRD's own schema default (validation/crds: ExternalSecret's target.creationPolicy).
+PROVIDER_DEFAULTS = {"spec.type": "ClusterIP", "spec.port[].protocol": "TCP", "spec.target.creationPolicy": "Owner"}
 MOUNT_LISTS = frozenset({"volume_mount", "volumeMounts"})
 ITEM_KEYS = ("name", "secretKey", "containerName")
 SHOW_LIMIT = 160

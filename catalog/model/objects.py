@@ -190,15 +190,15 @@ class ExternalSecret(Model):
     """Keys synced from Vault (kv v2 mount ``nomad``) into a Secret named ``<service>-secrets``.
 
     ``remote_key`` is the Vault path relative to the mount (default ``nomad/default/<service>``);
-    each key is both the Secret key and the Vault property. ``creation_policy`` unset: the
-    operator's default (Owner), and not written.
+    each key is both the Secret key and the Vault property. ``creation_policy``: Owner (the
+    CRD's own default, so it is written only when it is another).
     """
 
     name: Name | None = None
     remote_key: str | None = None
     keys: list[str] = Field(min_length=1)
     refresh_interval: str = "1h"
-    creation_policy: Literal["Owner", "Orphan", "Merge", "None"] | None = None
+    creation_policy: Literal["Owner", "Orphan", "Merge", "None"] = "Owner"
     labelled: bool = True
 
     @model_validator(mode="after")

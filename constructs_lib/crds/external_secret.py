@@ -18,7 +18,7 @@ class ExternalSecret(Manifest):
 
     def __init__(self, scope: Construct, id: str, spec: ExternalSecretSpec, ctx: Context):
         target = {"name": ctx.secret_name}
-        if spec.creation_policy is not None:
+        if spec.creation_policy != "Owner":  # the CRD's default: the plan shows only what the catalog states
             target["creationPolicy"] = spec.creation_policy
         remote_key = spec.remote_key or f"nomad/default/{ctx.service}"
         body = {
