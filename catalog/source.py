@@ -214,7 +214,9 @@ class _Builder:
             self._add(node, loc, f"integer {excerpt(node.value)} is too large (at most {MAX_INT})")
             return None
         try:
-            value = _CONSTRUCTOR.construct_object(node, deep=True)
+            # The scalar's own constructor, not construct_object: that one caches every node it
+            # builds in the module-wide constructor, which kept each loaded document in memory.
+            value = _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
         except (yaml.YAMLError, ValueError, TypeError, ArithmeticError, LookupError) as exc:
             reason = getattr(exc, "problem", None)
             kind = node.tag.rsplit(":", 1)[-1]

@@ -7,6 +7,7 @@ ExternalSecrets; a service may waive ``no-literal-secrets`` only with a written 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 
@@ -72,7 +73,7 @@ def literal_secrets(catalog: Catalog) -> Iterator[Finding]:
                     reported.add(c_loc + ("env", i, var))
                     yield c_loc + ("env", i, var), f"{var} is a literal; read it from the ExternalSecret"
     for loc, line in located:
-        kinds = _SCANNED[line]
+        kinds = _kinds(line)
         if kinds and loc not in reported:
             reported.add(loc)
             yield (
@@ -82,18 +83,28 @@ def literal_secrets(catalog: Catalog) -> Iterator[Finding]:
             )
 
 
-_SCANNED: dict[str, list[str]] = {}  # line -> secret types: a catalog loaded again scans only new lines
+# digest of a line -> its secret types: a catalog loaded again scans only its new lines. Keyed by a
+# digest, not the line, so that a catalog of huge values does not stay in memory after its load.
+_SCANNED: dict[bytes, list[str]] = {}
+_SCANNED_MAX = 200_000
+
+
+def _key(line: str) -> bytes:
+    return hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _kinds(line: str) -> list[str]:
+    return _SCANNED[_key(line)]
 
 
 def _scan_new(lines: list[str]) -> None:
-    new = list(dict.fromkeys(line for line in lines if line not in _SCANNED))
-    for line in new:
-        _SCANNED[line] = []
-    for index, kind in scan_lines(new):
-        _SCANNED[new[index]].append(kind)
-    if len(_SCANNED) > 200_000:
+    if len(_SCANNED) > _SCANNED_MAX:
         _SCANNED.clear()
-        _scan_new(lines)
+    new = list({_key(line): line for line in lines if _key(line) not in _SCANNED}.items())
+    for key, _line in new:
+        _SCANNED[key] = []
+    for index, kind in scan_lines([line for _key_, line in new]):
+        _SCANNED[new[index][0]].append(kind)
 
 
 RULES = {RULE: literal_secrets}
