@@ -8,7 +8,6 @@ text is escaped for Terraform's string templates before it reaches the synthesiz
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,29 +18,16 @@ from constructs_lib.jsii_speed import ClusterConstruct
 from constructs_lib.naming import name_resource
 from constructs_lib.terraform_text import literal
 
-_JOB_BLOCK = re.compile(r'^job\s+"([^"]+)"\s*\{', re.MULTILINE)
-_VARIABLE_BLOCK = re.compile(r'^variable\s+"([^"]+)"\s*\{', re.MULTILINE)
-
-
-def declared_job_names(jobspec: str) -> list[str]:
-    """Names of the top-level ``job "<name>" {`` blocks of a jobspec."""
-    return _JOB_BLOCK.findall(jobspec)
-
-
-def declared_variables(jobspec: str) -> list[str]:
-    """Names of the top-level ``variable "<name>" {`` blocks of an HCL2 jobspec."""
-    return _VARIABLE_BLOCK.findall(jobspec)
-
 
 class NomadJobSpec(ClusterConstruct):
-    """One ``nomad_job`` whose jobspec is the file at ``jobspec_path``.
+    """One ``nomad_job`` whose jobspec is the file at ``jobspec_path``. That the file holds exactly
+    the catalog's job, with the variables passed declared, is the rule nomad-jobspecs
+    (rules/nomad.py), checked when the catalog loads.
 
     Props:
         jobspec_path: the ``.nomad.hcl`` file, read now; its text is escaped for Terraform.
-        job_name: the job the file must declare (``job "<job_name>"``); a mismatch fails synth
-            rather than registering a job under a name the catalog does not know.
-        hcl2_vars: HCL2 variables passed through the resource's ``hcl2.vars``; each must be
-            declared in the jobspec. Empty or ``None``: no ``hcl2`` block at all.
+        hcl2_vars: HCL2 variables passed through the resource's ``hcl2.vars``. Empty or ``None``:
+            no ``hcl2`` block at all.
         logical_id: the Terraform address suffix (``nomad_job.<logical_id>``); defaults to ``id``.
 
     ``purge_on_destroy`` so that a removed job leaves no history behind, and ``detach = false``
@@ -54,19 +40,12 @@ class NomadJobSpec(ClusterConstruct):
         id: str,
         *,
         jobspec_path: Path,
-        job_name: str,
         hcl2_vars: Mapping[str, str] | None = None,
         logical_id: str | None = None,
     ):
         super().__init__(scope, id)
         text = Path(jobspec_path).read_text(encoding="utf-8")
-        names = declared_job_names(text)
-        if names != [job_name]:
-            raise ValueError(f"{jobspec_path}: expected exactly one job {job_name!r}, found {names}")
         vars_ = dict(hcl2_vars or {})
-        undeclared = sorted(set(vars_) - set(declared_variables(text)))
-        if undeclared:
-            raise ValueError(f"{jobspec_path}: variables passed but not declared: {', '.join(undeclared)}")
 
         self.jobspec = text
         self.job = Job(

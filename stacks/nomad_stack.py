@@ -43,6 +43,5 @@ class NomadStack(TerraformStack):
                 self,
                 key,
                 jobspec_path=PROJECT_ROOT / job.jobspec,
-                job_name=job.job,
                 hcl2_vars=job.vars,
             )

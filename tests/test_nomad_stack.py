@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cdktf import App, TerraformStack
+from cdktf import App
 
-from constructs_lib.nomad_job import NomadJobSpec
 from constructs_lib.terraform_text import literal as escape_terraform
 from constructs_lib.terraform_text import unescape as unescape_terraform
 from rules import load_catalog
@@ -118,21 +117,6 @@ def test_terraform_itself_evaluates_each_jobspec_to_the_file_text(jobs, tmp_path
     for key in jobs:
         original = (PROJECT_ROOT / CATALOG.nomad.jobs[key].jobspec).read_text(encoding="utf-8")
         assert outputs[key]["value"] == original, key
-
-
-def test_a_jobspec_declaring_another_job_than_the_catalog_names_fails_synth(tmp_path):
-    jobspec = tmp_path / "x.nomad.hcl"
-    jobspec.write_text('job "other" {\n}\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="expected exactly one job 'x', found \\['other'\\]"):
-        NomadJobSpec(TerraformStack(App(outdir=str(tmp_path)), "s"), "x", jobspec_path=jobspec, job_name="x")
-
-
-def test_a_variable_passed_but_not_declared_fails_synth(tmp_path):
-    jobspec = tmp_path / "x.nomad.hcl"
-    jobspec.write_text('variable "a" {\n  type = string\n}\n\njob "x" {\n}\n', encoding="utf-8")
-    stack = TerraformStack(App(outdir=str(tmp_path)), "s")
-    with pytest.raises(ValueError, match="not declared: b"):
-        NomadJobSpec(stack, "x", jobspec_path=jobspec, job_name="x", hcl2_vars={"a": "1", "b": "2"})
 
 
 def test_nomad_stack_matches_snapshot(stack_json, snapshot):
