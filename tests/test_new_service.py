@@ -94,7 +94,7 @@ def test_the_service_selects_the_pods_and_the_ingress_routes_the_host_to_it(reso
     service = resources["kubernetes_service.homepage"]
     assert service["metadata"]["name"] == NAME
     assert service["spec"]["selector"] == {"app": NAME}
-    assert service["spec"]["port"] == [{"port": 80, "target_port": "3000", "protocol": "TCP"}]
+    assert service["spec"]["port"] == [{"port": 80, "target_port": "3000"}]  # protocol TCP: the default, not written
     spec = resources["kubernetes_ingress_v1.homepage"]["spec"]
     assert [r["host"] for r in spec["rule"]] == ["home.brmartin.co.uk"]
     assert spec["rule"][0]["http"]["path"][0]["backend"]["service"] == {"name": NAME, "port": {"number": 80}}
