@@ -20,6 +20,7 @@ import yaml
 
 from stacks.runtime import PYCACHE
 from tests.no_skips import find_program, require
+from tests.project_copy import copy_project, git_repository
 
 ROOT = Path(__file__).resolve().parents[1]
 PIPELINE = ROOT / ".gitlab-ci.yml"
@@ -36,15 +37,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.needs("gitlab-ci-local", "git", why="devDependency gitlab-ci-local 4.72.0; it reads a git repository"),
 ]
-
-
-def git_repository(path: Path) -> Path:
-    """Commits everything in ``path``: gitlab-ci-local reads the commit and copies tracked files."""
-    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
-    git += ["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null"]
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--allow-empty", "-m", "snapshot"]):
-        subprocess.run([*git, *args], cwd=path, check=True, capture_output=True)
-    return path
 
 
 def pipeline_repository(path: Path, text: str) -> Path:
@@ -178,17 +170,6 @@ def test_the_plan_job_summarises_a_saved_plan_as_a_gitlab_terraform_report(tmp_p
     assert summary == {"create": 2, "update": 1, "delete": 2}
 
 
-def _project_files() -> list[str]:
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return [name for name in listed.stdout.split("\0") if name and (ROOT / name).is_file()]
-
-
 def _shadow(source: Path, dest: Path, marker: str) -> None:
     """``dest``: a directory of symlinks to the entries of ``source`` plus a fresh ``marker``.
 
@@ -219,11 +200,7 @@ def test_lint_test_and_synth_run_as_shell_jobs(tmp_path: Path) -> None:
     """The three jobs run their real scripts in a clone; the test job runs one small test so that the
     suite does not recurse into itself (see INNER_TESTS)."""
     require(not os.environ.get(INNER_RUN), "inside the gitlab-ci-local run of the test job: it would recurse")
-    clone = tmp_path / "clone"
-    for name in _project_files():
-        (clone / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, clone / name)
-    git_repository(clone)
+    clone = copy_project(tmp_path / "clone")
     _shadow(ROOT / ".venv", clone / ".venv", ".synced")
     _shadow(ROOT / "node_modules", clone / "node_modules", ".installed")
     _share_byte_code(clone)

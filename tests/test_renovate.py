@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import typing
 from collections import Counter
@@ -26,6 +25,7 @@ from pydantic import BaseModel
 
 from catalog.model.base import Image
 from tests.conftest import PROJECT_ROOT
+from tests.project_copy import copy_project
 
 BIN = PROJECT_ROOT / "node_modules" / ".bin"
 RENOVATE = BIN / "renovate"
@@ -68,32 +68,12 @@ def _tool(path: Path) -> str:
     return str(path)
 
 
-def _git_copy(dest: Path) -> Path:
-    """Tracked and new (not ignored) files of the project, committed: the local platform lists files with git."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        if (PROJECT_ROOT / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(PROJECT_ROOT / name, dest / name)
-    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]
-    git += ["-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null"]
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "snapshot"]):
-        subprocess.run([*git, *args], cwd=dest, check=True, capture_output=True)
-    return dest
-
-
 @pytest.fixture(scope="session")
 def renovate_runs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess[str]]:
     """One real offline extract run over a git copy of the project and one run of the config
     validator on the copy's renovate.json, side by side (each spends seconds starting Node)."""
     renovate, validator = _tool(RENOVATE), _tool(VALIDATOR)
-    repository = _git_copy(tmp_path_factory.mktemp("renovate-repo"))
+    repository = copy_project(tmp_path_factory.mktemp("renovate-repo"))
     environment = _renovate_environment(tmp_path_factory.mktemp("renovate-base"))
     commands = {
         "extract": [renovate, "--platform=local", "--dry-run=extract"],

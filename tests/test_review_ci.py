@@ -11,13 +11,12 @@ from pathlib import Path
 import yaml
 
 from review.note import MARKER
+from tests.project_copy import copy_project
 from tests.review_fake_gitlab import FakeGitLab
 from tests.test_gitlab_ci import (
     GITLAB_CI_LOCAL,
     PIPELINE,
-    _project_files,
     _shadow,
-    git_repository,
     gitlab_ci_local,
     listed_jobs,
     pipeline_repository,
@@ -41,11 +40,7 @@ def test_the_diff_job_runs_on_merge_requests_only_and_needs_no_credentials(tmp_p
 def test_the_diff_job_blocks_an_unacknowledged_data_loss_and_posts_one_note(tmp_path: Path) -> None:
     assert GITLAB_CI_LOCAL.exists(), "gitlab-ci-local is not installed: `npm ci` (devDependency gitlab-ci-local)"
     assert shutil.which("rsync"), "gitlab-ci-local copies the repository with rsync: install rsync"
-    clone = tmp_path / "clone"
-    for name in _project_files():
-        (clone / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, clone / name)
-    git_repository(clone)
+    clone = copy_project(tmp_path / "clone")
     base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=clone, capture_output=True, text=True, check=True)
     catalog = clone / "services.yaml"
     text = catalog.read_text()
