@@ -24,7 +24,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from stacks.fingerprint import FILE_NAME as FINGERPRINT
+
 SYNTHESIZED = frozenset({"manifest.json", "cdk.tf.json", "cdk.tf"})  # what app.synth() writes
+SYNTHESIZED_ROOT = frozenset({"manifest.json", FINGERPRINT})  # beside the stacks: cdktf's and main.py's
 RENDERED = "manifests"  # what `make render` writes (validation.render)
 
 
@@ -36,6 +39,9 @@ def synthesize_into(outdir: Path, synth: Callable[[Path], None]) -> None:
     outdir = outdir.resolve()
     outdir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    scratch.chmod(0o777 & ~umask)  # the output folder as readable as any other (mkdtemp makes it 0700)
     try:
         synth(scratch)
     except BaseException:
@@ -98,7 +104,8 @@ def _remove_synthesized(folder: Path) -> None:
     for stack in folder.glob("stacks/*"):
         for name in SYNTHESIZED:
             (stack / name).unlink(missing_ok=True)
-    (folder / "manifest.json").unlink(missing_ok=True)
+    for name in SYNTHESIZED_ROOT:
+        (folder / name).unlink(missing_ok=True)
     for empty in (*folder.glob("stacks/*"), folder / "stacks", folder):
         if empty.is_dir() and not empty.is_symlink() and not any(empty.iterdir()):
             empty.rmdir()

@@ -10,14 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from stacks.fingerprint import FILE_NAME as FINGERPRINT
 from stacks.output import clean, stack_summaries, synthesize_into
 
 
 def _fake_synth(stacks: dict[str, int]):
-    """Writes manifest.json and stacks/<name>/cdk.tf.json with ``count`` resources each."""
+    """Writes what main.py's synthesis writes: manifest.json, stacks/<name>/cdk.tf.json with
+    ``count`` resources each, and the fingerprint of its inputs."""
 
     def synth(scratch: Path) -> None:
         (scratch / "manifest.json").write_text(json.dumps({"stacks": sorted(stacks)}))
+        (scratch / FINGERPRINT).write_text(json.dumps({"stacks": stacks}))
         for name, count in stacks.items():
             folder = scratch / "stacks" / name
             folder.mkdir(parents=True)
@@ -51,7 +54,7 @@ def test_a_new_synthesis_replaces_the_configuration_and_keeps_everything_else(wo
     synthesize_into(worked_in, _fake_synth({"kubernetes": 3, "nomad": 1}))
     after = _files(worked_in)
     assert json.loads(after["stacks/kubernetes/cdk.tf.json"])["resource"]["terraform_data"].keys() == {"r0", "r1", "r2"}
-    kept = {k: v for k, v in before.items() if not k.endswith(("cdk.tf.json", "manifest.json"))}
+    kept = {k: v for k, v in before.items() if not k.endswith(("cdk.tf.json", "manifest.json", FINGERPRINT))}
     assert {k: after[k] for k in kept} == kept
     assert [p.name for p in worked_in.parent.iterdir()] == ["cdktf.out"], "a scratch or previous folder was left"
 
