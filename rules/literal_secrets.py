@@ -64,7 +64,7 @@ def literal_secrets(catalog: Catalog) -> Iterator[Finding]:
     for job_name, job in catalog.nomad.jobs.items():
         located += [(("nomad", "jobs", job_name, "vars", var), f"{var}: {value}") for var, value in job.vars.items()]
     located.append((("cluster", "minio_endpoint"), catalog.cluster.minio_endpoint))
-    _scan_new([line for _loc, line in located])
+    kinds_of = _secret_kinds([line for _loc, line in located])
     reported: set[Location] = set()
     for c_loc, container in containers(catalog):
         for i, item in enumerate(container.env):
@@ -72,8 +72,7 @@ def literal_secrets(catalog: Catalog) -> Iterator[Finding]:
                 if isinstance(value, str) and value and SECRET_ENV.search(var):
                     reported.add(c_loc + ("env", i, var))
                     yield c_loc + ("env", i, var), f"{var} is a literal; read it from the ExternalSecret"
-    for loc, line in located:
-        kinds = _kinds(line)
+    for (loc, _line), kinds in zip(located, kinds_of):
         if kinds and loc not in reported:
             reported.add(loc)
             yield (
@@ -89,22 +88,18 @@ _SCANNED: dict[bytes, list[str]] = {}
 _SCANNED_MAX = 200_000
 
 
-def _key(line: str) -> bytes:
-    return hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
-def _kinds(line: str) -> list[str]:
-    return _SCANNED[_key(line)]
-
-
-def _scan_new(lines: list[str]) -> None:
+def _secret_kinds(lines: list[str]) -> list[list[str]]:
+    """The secret types found in each of ``lines``; only lines not seen before are scanned."""
     if len(_SCANNED) > _SCANNED_MAX:
         _SCANNED.clear()
-    new = list({_key(line): line for line in lines if _key(line) not in _SCANNED}.items())
-    for key, _line in new:
+    keys = [hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest() for line in lines]
+    new = {key: line for key, line in zip(keys, lines) if key not in _SCANNED}
+    for key in new:
         _SCANNED[key] = []
-    for index, kind in scan_lines([line for _key_, line in new]):
-        _SCANNED[new[index][0]].append(kind)
+    new_keys = list(new)
+    for index, kind in scan_lines(list(new.values())):
+        _SCANNED[new_keys[index]].append(kind)
+    return [_SCANNED[key] for key in keys]
 
 
 RULES = {RULE: literal_secrets}
