@@ -14,8 +14,7 @@ from collections.abc import Iterator
 
 from catalog.model import Catalog, Service
 from catalog.source import Location
-
-Finding = tuple[Location, str]
+from rules.engine import Located
 
 
 def _claims(name: str, service: Service) -> Iterator[tuple[str, str, Location]]:
@@ -42,7 +41,7 @@ def _claims(name: str, service: Service) -> Iterator[tuple[str, str, Location]]:
         yield "ExternalSecret", service.secrets.name or f"{name}-secrets", loc + ("secrets",)
 
 
-def one_address_each(catalog: Catalog) -> Iterator[Finding]:
+def one_address_each(catalog: Catalog) -> Iterator[Located]:
     seen: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, snake name) -> (service, namespace)
     for name, service in catalog.services.items():
         for kind, obj_name, loc in _claims(name, service):

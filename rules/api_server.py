@@ -16,9 +16,8 @@ from grammar import names, quantity
 from grammar.cron import schedule as cron_schedule
 from grammar.image_reference import image_reference
 from grammar.timezones import time_zone
+from rules.engine import Located
 from rules.walk import containers
-
-Finding = tuple[Location, str]
 
 INT32_MAX = 2**31 - 1
 CRONJOB_NAME_MAX = 52  # the controller appends an 11-character suffix to name its Jobs
@@ -30,7 +29,7 @@ def _services(catalog: Catalog) -> Iterator[tuple[Location, Service]]:
         yield ("services", name), service
 
 
-def labels(catalog: Catalog) -> Iterator[Finding]:
+def labels(catalog: Catalog) -> Iterator[Located]:
     """Label keys are qualified names, values at most 63 characters of a restricted set; the
     ``component`` settings become label values, network-policy selectors are label selectors."""
     for loc, service in _services(catalog):
@@ -61,7 +60,7 @@ def labels(catalog: Catalog) -> Iterator[Finding]:
                     yield where + (key,), f"label value {value!r} {problem}"
 
 
-def object_names(catalog: Catalog) -> Iterator[Finding]:
+def object_names(catalog: Catalog) -> Iterator[Located]:
     """Services are DNS-1035 labels (a letter first: the name becomes an env variable prefix);
     a CronJob's name leaves room for the suffix of its Jobs."""
     for loc, service in _services(catalog):
@@ -78,7 +77,7 @@ def object_names(catalog: Catalog) -> Iterator[Finding]:
                 )
 
 
-def port_names(catalog: Catalog) -> Iterator[Finding]:
+def port_names(catalog: Catalog) -> Iterator[Located]:
     """Port names are IANA service names, unique in a container; a Service of several ports
     names each of them."""
     for c_loc, container in containers(catalog):
@@ -139,7 +138,7 @@ def _container_int_fields(container: Container) -> Iterator[tuple[Location, str,
         yield ("security_context", "run_as_group"), "group id", container.security_context.run_as_group
 
 
-def int32_fields(catalog: Catalog) -> Iterator[Finding]:
+def int32_fields(catalog: Catalog) -> Iterator[Located]:
     """Counts, timings and ids are int32 in the API; user and group ids are not negative."""
     fields = [(loc + where, what, n) for loc, service in _services(catalog) for where, what, n in _int_fields(service)]
     fields += [(c_loc + w, what, n) for c_loc, c in containers(catalog) for w, what, n in _container_int_fields(c)]
@@ -152,7 +151,7 @@ def int32_fields(catalog: Catalog) -> Iterator[Finding]:
             yield where, f"{what} {number} must not be negative"
 
 
-def tolerations(catalog: Catalog) -> Iterator[Finding]:
+def tolerations(catalog: Catalog) -> Iterator[Located]:
     for loc, service in _services(catalog):
         for wl_name, wl in service.workloads.items():
             for i, toleration in enumerate(wl.tolerations):
@@ -164,7 +163,7 @@ def tolerations(catalog: Catalog) -> Iterator[Finding]:
                     yield where + ("key",), f"toleration key {toleration.key!r} {problem}"
 
 
-def _resource_problems(c_loc: Location, container: Container) -> Iterator[Finding]:
+def _resource_problems(c_loc: Location, container: Container) -> Iterator[Located]:
     for resource, request in container.resources.requests.items():
         limit = container.resources.limits.get(resource)
         if limit is None:
@@ -177,7 +176,7 @@ def _resource_problems(c_loc: Location, container: Container) -> Iterator[Findin
             )
 
 
-def requests_within_limits(catalog: Catalog) -> Iterator[Finding]:
+def requests_within_limits(catalog: Catalog) -> Iterator[Located]:
     for c_loc, container in containers(catalog):
         yield from _resource_problems(c_loc, container)
     for loc, service in _services(catalog):
@@ -193,7 +192,7 @@ def requests_within_limits(catalog: Catalog) -> Iterator[Finding]:
                         )
 
 
-def images(catalog: Catalog) -> Iterator[Finding]:
+def images(catalog: Catalog) -> Iterator[Located]:
     """Image references follow the distribution grammar (the kubelet cannot pull anything else)."""
     problem = image_reference(catalog.cluster.litestream_image)
     if problem:
@@ -204,7 +203,7 @@ def images(catalog: Catalog) -> Iterator[Finding]:
             yield c_loc + ("image",), f"image {container.image!r}: {problem}"
 
 
-def schedules(catalog: Catalog) -> Iterator[Finding]:
+def schedules(catalog: Catalog) -> Iterator[Located]:
     """Schedules as the CronJob controller parses them, time zones that exist."""
     for loc, service in _services(catalog):
         for cj_name, cj in service.cron_jobs.items():

@@ -8,13 +8,11 @@ from collections.abc import Iterator
 
 from catalog.model import Catalog
 from catalog.model.objects import ServiceRef
-from catalog.source import Location
+from rules.engine import Located
 from rules.walk import pods
 
-Finding = tuple[Location, str]
 
-
-def _nodes(catalog: Catalog) -> Iterator[Finding]:
+def _nodes(catalog: Catalog) -> Iterator[Located]:
     for pod in pods(catalog):
         node = pod.placement.node
         if node is not None and node not in catalog.cluster.nodes:
@@ -24,7 +22,7 @@ def _nodes(catalog: Catalog) -> Iterator[Finding]:
             )
 
 
-def _secret_keys(catalog: Catalog) -> Iterator[Finding]:
+def _secret_keys(catalog: Catalog) -> Iterator[Located]:
     for pod in pods(catalog):
         secrets = pod.spec.secrets
         declared = set(secrets.keys) if secrets else set()
@@ -52,7 +50,7 @@ def _secret_keys(catalog: Catalog) -> Iterator[Finding]:
                 yield loc, f"secret key {key!r} is not declared under secrets.keys"
 
 
-def _volumes(catalog: Catalog) -> Iterator[Finding]:
+def _volumes(catalog: Catalog) -> Iterator[Located]:
     for pod in pods(catalog):
         for c_loc, container in pod.containers.items():
             for i, mount in enumerate(container.mounts):
@@ -63,7 +61,7 @@ def _volumes(catalog: Catalog) -> Iterator[Finding]:
                     )
 
 
-def _litestream_target(catalog: Catalog) -> Iterator[Finding]:
+def _litestream_target(catalog: Catalog) -> Iterator[Located]:
     for name, service in catalog.services.items():
         ls, loc = service.litestream, ("services", name, "litestream")
         if ls is None:
@@ -76,7 +74,7 @@ def _litestream_target(catalog: Catalog) -> Iterator[Finding]:
             yield loc + ("volume",), f"volume {ls.volume!r} is not declared in workload {ls.workload!r}"
 
 
-def _middlewares(catalog: Catalog) -> Iterator[Finding]:
+def _middlewares(catalog: Catalog) -> Iterator[Located]:
     for name, service in catalog.services.items():
         for ir_name, ir in service.ingress_routes.items():
             for i, route in enumerate(ir.routes):
@@ -88,7 +86,7 @@ def _middlewares(catalog: Catalog) -> Iterator[Finding]:
                         )
 
 
-def _vpa_targets(catalog: Catalog) -> Iterator[Finding]:
+def _vpa_targets(catalog: Catalog) -> Iterator[Located]:
     for name, service in catalog.services.items():
         for vpa_name, vpa in service.vpas.items():
             if vpa.workload not in service.workloads:
@@ -108,7 +106,7 @@ def service_ports(catalog: Catalog) -> dict[tuple[str, str], set[int | str]]:
     return ports
 
 
-def _backends(catalog: Catalog) -> Iterator[Finding]:
+def _backends(catalog: Catalog) -> Iterator[Located]:
     declared = service_ports(catalog)
 
     def problem(namespace: str, ref: ServiceRef) -> str | None:
@@ -136,7 +134,7 @@ def _backends(catalog: Catalog) -> Iterator[Finding]:
 _ENV_REFERENCE = re.compile(r"(?<!\$)\$\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)")
 
 
-def _env_references(catalog: Catalog) -> Iterator[Finding]:
+def _env_references(catalog: Catalog) -> Iterator[Located]:
     """Kubernetes expands ``$(VAR)`` only from variables declared earlier in the same env list,
     or by ``envFrom`` (which comes first: with ``env_from_secret``, every key of the service's
     Secret); a later or unknown one stays literal text (a wrong password in a URL, found at

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from catalog import Catalog, CatalogError, Problem, problem_order
 from catalog.source import Location, dotted
 
-Check = Callable[[Catalog], Iterable[tuple[Location, str]]]
+Located = tuple[Location, str]  # what a check yields: the YAML path and the message
+Check = Callable[[Catalog], Iterable[Located]]
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from catalog.model import Catalog, Service
 from catalog.model.pod import Container, ExecProbe, HttpProbe
 from catalog.source import Location
+from rules.engine import Located
 from rules.references import PROJECT_ROOT, project_file_problem
 from rules.walk import containers
 from validation.secrets_scan import scan_lines
 
-Finding = tuple[Location, str]
 RULE = "no-literal-secrets"
 # Env names that hold credentials (ACCESS_KEY / CLIENT_ID are identifiers, not secrets): any
 # literal value there is one, whatever the detectors make of it.
@@ -56,7 +56,7 @@ def _values(service: Service) -> Iterator[tuple[Location, str]]:
                     yield ("config_maps", cm_name, "files", key), line
 
 
-def literal_secrets(catalog: Catalog) -> Iterator[Finding]:
+def literal_secrets(catalog: Catalog) -> Iterator[Located]:
     located: list[tuple[Location, str]] = []
     for name, service in catalog.services.items():
         located += [(("services", name) + loc, line) for loc, line in _values(service)]

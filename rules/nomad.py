@@ -18,10 +18,8 @@ import hcl2
 
 from catalog.errors import excerpt
 from catalog.model import Catalog
-from catalog.source import Location
+from rules.engine import Located
 from rules.references import PROJECT_ROOT, project_file_problem
-
-Finding = tuple[Location, str]
 
 SIDECAR_MEMORY_MIN = 256
 SIDECAR_MEMORY_MAX_MIN = 512
@@ -111,7 +109,7 @@ def _group_problems(group_name: str | None, group: dict[str, Any]) -> Iterator[s
             yield f"task {task_name!r}: image {image!r} has no tag; pin one"
 
 
-def jobspecs(catalog: Catalog) -> Iterator[Finding]:
+def jobspecs(catalog: Catalog) -> Iterator[Located]:
     if catalog.nomad is None:
         return
     for name, job in catalog.nomad.jobs.items():

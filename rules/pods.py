@@ -13,15 +13,13 @@ from catalog.model.pod import (
     follows_glusterfs_convention,
     glusterfs_path,
 )
-from catalog.source import Location
+from rules.engine import Located
 from rules.walk import pods
-
-Finding = tuple[Location, str]
 
 LITESTREAM_REPOSITORY = "litestream/litestream"
 
 
-def _gpu_nodes(catalog: Catalog) -> Iterator[Finding]:
+def _gpu_nodes(catalog: Catalog) -> Iterator[Located]:
     nodes = catalog.cluster.nodes
     gpu_nodes = ", ".join(n for n, spec in nodes.items() if spec.gpu) or "none"
     for pod in pods(catalog):
@@ -39,7 +37,7 @@ def _gpu_nodes(catalog: Catalog) -> Iterator[Finding]:
                 )
 
 
-def _resources(catalog: Catalog) -> Iterator[Finding]:
+def _resources(catalog: Catalog) -> Iterator[Located]:
     for pod in pods(catalog):
         resources = {c_loc: c.resources for c_loc, c in pod.containers.items()}
         if pod.litestream:
@@ -57,7 +55,7 @@ def untagged(image: str) -> bool:
     return "@" not in last and (":" not in last or last.endswith(":"))
 
 
-def _image_tags(catalog: Catalog) -> Iterator[Finding]:
+def _image_tags(catalog: Catalog) -> Iterator[Located]:
     if untagged(catalog.cluster.litestream_image):
         image = excerpt(catalog.cluster.litestream_image)
         yield ("cluster", "litestream_image"), f"image {image!r} has no tag; pin one, e.g. '{image}:1.2.3'"
@@ -68,7 +66,7 @@ def _image_tags(catalog: Catalog) -> Iterator[Finding]:
                 yield c_loc + ("image",), f"image {image!r} has no tag; pin one, e.g. '{image}:1.2.3'"
 
 
-def _litestream_same_image(catalog: Catalog) -> Iterator[Finding]:
+def _litestream_same_image(catalog: Catalog) -> Iterator[Located]:
     """Restore and replicate run one litestream version: 0.3.x and 0.5.x formats differ."""
     for pod in pods(catalog):
         images = {c.image for c in pod.containers.values() if c.image.split(":")[0].endswith(LITESTREAM_REPOSITORY)}
@@ -78,7 +76,7 @@ def _litestream_same_image(catalog: Catalog) -> Iterator[Finding]:
             yield pod.location, f"litestream containers run different images: {', '.join(sorted(images))}"
 
 
-def _sqlite_on_network_storage(catalog: Catalog) -> Iterator[Finding]:
+def _sqlite_on_network_storage(catalog: Catalog) -> Iterator[Located]:
     """The litestream-managed SQLite database must live on pod-local storage."""
     for pod in pods(catalog):
         if not pod.litestream:
@@ -103,7 +101,7 @@ def _sqlite_on_network_storage(catalog: Catalog) -> Iterator[Finding]:
             )
 
 
-def _storage_paths(catalog: Catalog) -> Iterator[Finding]:
+def _storage_paths(catalog: Catalog) -> Iterator[Located]:
     """hostPath volumes live on GlusterFS under ``storage_root`` and follow glusterfs_<service>_<type>."""
     root = catalog.cluster.storage_root.rstrip("/") + "/"
     for pod in pods(catalog):

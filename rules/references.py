@@ -14,10 +14,8 @@ from pathlib import Path, PurePosixPath
 
 from catalog.model import Catalog
 from catalog.model.pod import SecretVolume
-from catalog.source import Location
+from rules.engine import Located
 from rules.walk import pods
-
-Finding = tuple[Location, str]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The containers the litestream pattern adds to its workload (constructs_lib/app.py).
@@ -25,7 +23,7 @@ LITESTREAM_CONTAINERS = ["litestream-restore", "litestream"]
 CONFIG_MAP_MAX_BYTES = 1024 * 1024  # the API server's limit on a ConfigMap's data
 
 
-def vpa_containers(catalog: Catalog) -> Iterator[Finding]:
+def vpa_containers(catalog: Catalog) -> Iterator[Located]:
     for name, service in catalog.services.items():
         for vpa_name, vpa in service.vpas.items():
             wl = service.workloads.get(vpa.workload)
@@ -43,7 +41,7 @@ def vpa_containers(catalog: Catalog) -> Iterator[Finding]:
                     )
 
 
-def secret_volume_items(catalog: Catalog) -> Iterator[Finding]:
+def secret_volume_items(catalog: Catalog) -> Iterator[Located]:
     """Items of a volume of the service's own Secret name keys it declares."""
     for pod in pods(catalog):
         declared = set(pod.spec.secrets.keys) if pod.spec.secrets else set()
@@ -89,7 +87,7 @@ def project_file_problem(relative: str, folder: str) -> str | None:
     return None
 
 
-def config_map_files(catalog: Catalog) -> Iterator[Finding]:
+def config_map_files(catalog: Catalog) -> Iterator[Located]:
     """ConfigMap files exist under files/, and a ConfigMap holds at most 1 MiB."""
     for name, service in catalog.services.items():
         for cm_name, cm in service.config_maps.items():

@@ -6,11 +6,10 @@ from collections.abc import Iterator
 
 from catalog.model import Catalog
 from catalog.source import Location
+from rules.engine import Located
 
-Finding = tuple[Location, str]
 
-
-def _hostnames_once(catalog: Catalog) -> Iterator[Finding]:
+def _hostnames_once(catalog: Catalog) -> Iterator[Located]:
     seen: dict[tuple[str, str], str] = {}
     for name, service in catalog.services.items():
         claims: list[tuple[Location, str, str]] = []
@@ -30,7 +29,7 @@ def _hostnames_once(catalog: Catalog) -> Iterator[Finding]:
             own.add(key)
 
 
-def _node_ports_once(catalog: Catalog) -> Iterator[Finding]:
+def _node_ports_once(catalog: Catalog) -> Iterator[Located]:
     seen: dict[int, str] = {}
     for name, service in catalog.services.items():
         for wl_name, wl in service.workloads.items():
@@ -44,7 +43,7 @@ def _node_ports_once(catalog: Catalog) -> Iterator[Finding]:
                     seen.setdefault(port.node_port, f"{name}/{svc_name}")
 
 
-def _object_names_once(catalog: Catalog) -> Iterator[Finding]:
+def _object_names_once(catalog: Catalog) -> Iterator[Located]:
     seen: dict[tuple[str, str, str], str] = {}
     for name, service in catalog.services.items():
         sections = {
