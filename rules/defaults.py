@@ -1,5 +1,6 @@
-"""services.yaml says things once: a value equal to its field's documented default is noise that
-hides the values that matter (and drifts when the default changes)."""
+"""services.yaml says things once: a value equal to what the entry gets anyway, its field's
+documented default or what it inherits from the catalog's ``defaults:``, is noise that hides the
+values that matter (and drifts when the default changes)."""
 
 from __future__ import annotations
 
@@ -9,33 +10,44 @@ from typing import Any
 from pydantic import BaseModel
 
 from catalog.model import Catalog
-from catalog.source import Location
+from catalog.source import Location, dotted
+from rules.engine import Located
 
 
-def _restated(model: Any, loc: Location) -> Iterator[tuple[Location, str]]:
+def _restated(model: Any, loc: Location, inherited: dict[Location, Location]) -> Iterator[Located]:
+    """The values written under ``loc`` that equal their field's default (``inherited``: the
+    values the entry did not write, which are the ``defaults:`` section's business)."""
     if isinstance(model, BaseModel):
         fields = type(model).model_fields
         for name in sorted(model.model_fields_set, key=list(fields).index):
             field = fields[name]
             value = getattr(model, name)
+            where = loc + (field.alias or name,)
             is_tag = name == "suite" and loc[-1:] == ("params",)  # copied in from the entry's suite
-            if not field.is_required() and value is not None and not is_tag:
+            if not field.is_required() and value is not None and not is_tag and where not in inherited:
                 if value == field.get_default(call_default_factory=True):
-                    yield loc + (field.alias or name,), f"{value!r} is the default; leave it out"
+                    yield where, f"{value!r} is the default; leave it out"
         for name, field in fields.items():
-            yield from _restated(getattr(model, name), loc + (field.alias or name,))
+            yield from _restated(getattr(model, name), loc + (field.alias or name,), inherited)
     elif isinstance(model, dict):
         for key, value in model.items():
-            yield from _restated(value, loc + (key,))
+            yield from _restated(value, loc + (key,), inherited)
     elif isinstance(model, list):
         for i, value in enumerate(model):
-            yield from _restated(value, loc + (i,))
+            yield from _restated(value, loc + (i,), inherited)
 
 
-def _defaults_restated(catalog: Catalog) -> Iterator[tuple[Location, str]]:
-    """Only the service entries: ``cluster`` and ``nomad`` state this cluster's facts."""
+def _defaults_restated(catalog: Catalog) -> Iterator[Located]:
+    """Only the service entries and ``defaults:``: ``cluster`` and ``nomad`` state this
+    cluster's facts."""
+    inheritance = catalog.inheritance
+    yield from _restated(catalog.defaults, ("defaults",), {})
     for name, service in catalog.services.items():
-        yield from _restated(service, ("services", name))
+        yield from _restated(service, ("services", name), inheritance.inherited)
+    for loc, source in inheritance.restated.items():
+        file, line = catalog.locate(source)
+        where = f"{file}:{line}" if line is not None else file
+        yield loc, f"{dotted(source)} ({where}) gives this value already; leave it out"
 
 
 RULES = {"default-restated": _defaults_restated}

@@ -34,8 +34,11 @@ class Resources(Model):
     limits: dict[str, Quantity] = {}
 
 
-class _Probe(Model):
-    """Timings left unset keep the Kubernetes defaults (and are not written)."""
+class ProbeTimings(Model):
+    """When and how often a probe runs. A timing left unset is inherited from the catalog's
+    ``defaults:`` for the probe's kind (``catalog/model/defaults.py``) or, without one there,
+    keeps the Kubernetes default (and is not written); ``null`` keeps the Kubernetes default
+    even where ``defaults:`` gives one."""
 
     initial_delay: Seconds | None = None
     period: Seconds | None = None
@@ -43,7 +46,7 @@ class _Probe(Model):
     failure_threshold: Seconds | None = None
 
 
-class HttpProbe(_Probe):
+class HttpProbe(ProbeTimings):
     """GET ``http`` (a path) on ``port``, by default the container's first port."""
 
     http: str
@@ -51,13 +54,13 @@ class HttpProbe(_Probe):
     headers: dict[str, str] = {}
 
 
-class ExecProbe(_Probe):
+class ExecProbe(ProbeTimings):
     """Runs ``exec`` (argv) in the container."""
 
     exec: list[str]
 
 
-class TcpProbe(_Probe):
+class TcpProbe(ProbeTimings):
     """Opens a TCP connection to port ``tcp``."""
 
     tcp: Port
@@ -65,7 +68,7 @@ class TcpProbe(_Probe):
 
 def _probe_tag(value: object) -> str | None:
     kinds = {"http": "HttpProbe", "exec": "ExecProbe", "tcp": "TcpProbe"}
-    if isinstance(value, _Probe):
+    if isinstance(value, ProbeTimings):
         return type(value).__name__
     present = [tag for key, tag in kinds.items() if isinstance(value, dict) and key in value]
     return present[0] if len(present) == 1 else None
