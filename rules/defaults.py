@@ -14,9 +14,7 @@ from catalog.source import Location, dotted
 from rules.engine import Located
 
 
-def _restated(model: Any, loc: Location, inherited: dict[Location, Location]) -> Iterator[Located]:
-    """The values written under ``loc`` that equal their field's default (``inherited``: the
-    values the entry did not write, which are the ``defaults:`` section's business)."""
+def _restated(model: Any, loc: Location) -> Iterator[Located]:
     if isinstance(model, BaseModel):
         fields = type(model).model_fields
         for name in sorted(model.model_fields_set, key=list(fields).index):
@@ -24,27 +22,25 @@ def _restated(model: Any, loc: Location, inherited: dict[Location, Location]) ->
             value = getattr(model, name)
             where = loc + (field.alias or name,)
             is_tag = name == "suite" and loc[-1:] == ("params",)  # copied in from the entry's suite
-            if not field.is_required() and value is not None and not is_tag and where not in inherited:
+            if not field.is_required() and value is not None and not is_tag:
                 if value == field.get_default(call_default_factory=True):
                     yield where, f"{value!r} is the default; leave it out"
         for name, field in fields.items():
-            yield from _restated(getattr(model, name), loc + (field.alias or name,), inherited)
+            yield from _restated(getattr(model, name), loc + (field.alias or name,))
     elif isinstance(model, dict):
         for key, value in model.items():
-            yield from _restated(value, loc + (key,), inherited)
+            yield from _restated(value, loc + (key,))
     elif isinstance(model, list):
         for i, value in enumerate(model):
-            yield from _restated(value, loc + (i,), inherited)
+            yield from _restated(value, loc + (i,))
 
 
 def _defaults_restated(catalog: Catalog) -> Iterator[Located]:
-    """Only the service entries and ``defaults:``: ``cluster`` and ``nomad`` state this
-    cluster's facts."""
-    inheritance = catalog.inheritance
-    yield from _restated(catalog.defaults, ("defaults",), {})
+    """Only the service entries: ``cluster`` and ``nomad`` state this cluster's facts. (No
+    timing of ``defaults:`` has a model default other than unset, so none can restate one.)"""
     for name, service in catalog.services.items():
-        yield from _restated(service, ("services", name), inheritance.inherited)
-    for loc, source in inheritance.restated.items():
+        yield from _restated(service, ("services", name))
+    for loc, source in catalog.inheritance.restated.items():
         file, line = catalog.locate(source)
         where = f"{file}:{line}" if line is not None else file
         yield loc, f"{dotted(source)} ({where}) gives this value already; leave it out"

@@ -71,8 +71,11 @@ def unwaived(catalog: Catalog, findings: Iterable[Finding]) -> list[Finding]:
 
 
 def located(catalog: Catalog, findings: Iterable[Finding]) -> list[Problem]:
+    """A finding about a value an entry inherited is about the ``defaults:`` value it came from:
+    reported there, once, however many entries inherit it."""
     problems = []
     for f in findings:
-        file, line = catalog.locate(f.location)
-        problems.append(Problem(file, line, dotted(f.location), f.message, rule=f.rule))
-    return problems
+        loc = catalog.inheritance.inherited.get(f.location, f.location)
+        file, line = catalog.locate(loc)
+        problems.append(Problem(file, line, dotted(loc), f.message, rule=f.rule))
+    return list(dict.fromkeys(problems))
