@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import subprocess
 import sys
 
@@ -193,3 +194,16 @@ def test_a_bad_default_of_the_real_catalog_is_one_line_and_exit_2_through_main(t
     (problem,) = result.stderr.strip().splitlines()
     assert problem.startswith(expected) and problem.endswith(f"(services.yaml:{line})"), problem
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_shows_the_defaults_of_services_yaml_and_an_entry_as_written_there():
+    blocks = re.findall(r"```yaml\n(defaults:\n.*?)```", (PROJECT_ROOT / "README.md").read_text(), re.DOTALL)
+    assert len(blocks) == 1, "the README's example of the defaults: section"
+    example = yaml.safe_load(blocks[0])
+    real = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    assert example["defaults"] == real["defaults"]
+    for name, entry in example["services"].items():
+        for wl_name, wl in entry["workloads"].items():
+            for c_name, container in wl["containers"].items():
+                written = real["services"][name]["workloads"][wl_name]["containers"][c_name]
+                assert {k: written[k] for k in container} == container
