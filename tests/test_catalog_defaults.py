@@ -5,10 +5,7 @@ inherited one is refused like a restated model default; a bad ``defaults:`` is o
 from __future__ import annotations
 
 import copy
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 import yaml
@@ -166,34 +163,6 @@ def test_inheriting_leaves_the_data_it_was_given_as_it_was():
     assert data == before
     assert merged["services"]["web"]["workloads"]["web"]["containers"]["web"]["liveness"]["period"] == 30
     assert len(inheritance.inherited) == 5  # web's liveness: 2, the sidecar's: 1, the cron job's: 2
-
-
-def _run_main(tmp_path, text: str) -> subprocess.CompletedProcess:
-    catalog = tmp_path / "services.yaml"
-    catalog.write_text(text)
-    env = {**os.environ, "CLUSTER_STATE_CATALOG": str(catalog), "CDKTF_OUTDIR": str(tmp_path / "cdktf.out")}
-    env.pop("PG_CONN_STR", None)
-    return subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "main.py")], cwd=tmp_path, env=env, capture_output=True, text=True
-    )
-
-
-@pytest.mark.parametrize(
-    ("bad", "expected"),
-    [
-        ("{period: -30}", "defaults.liveness.period: input should be greater than or equal to 0, got -30"),
-        ("{period: 3000000000}", "defaults.liveness.period: rule int32-fields: period 3000000000 does not fit"),
-    ],
-    ids=["shape", "rule"],
-)
-def test_a_bad_default_of_the_real_catalog_is_one_line_and_exit_2_through_main(tmp_path, bad, expected):
-    text = (PROJECT_ROOT / "services.yaml").read_text()
-    line = text.splitlines().index("  liveness: {period: 30}") + 1
-    result = _run_main(tmp_path, text.replace("  liveness: {period: 30}\n", f"  liveness: {bad}\n", 1))
-    assert result.returncode == 2, result.stderr
-    (problem,) = result.stderr.strip().splitlines()
-    assert problem.startswith(expected) and problem.endswith(f"(services.yaml:{line})"), problem
-    assert "Traceback" not in result.stderr
 
 
 def test_the_readme_shows_the_defaults_of_services_yaml_and_an_entry_as_written_there():

@@ -65,6 +65,26 @@ def test_a_broken_rule_exits_2_naming_service_and_rule_and_leaves_cdktf_out_unto
     assert previous_output.read_text() == '{"previous": true}'
 
 
+@pytest.mark.parametrize(
+    ("bad", "expected"),
+    [
+        ("{period: -30}", "defaults.liveness.period: input should be greater than or equal to 0, got -30"),
+        ("{period: 3000000000}", "defaults.liveness.period: rule int32-fields: period 3000000000 does not fit"),
+    ],
+    ids=["shape", "rule"],
+)
+def test_a_bad_default_is_one_line_at_the_defaults_line_and_exits_2(tmp_path, previous_output, bad, expected):
+    """However many probes inherit it (tests/test_catalog_defaults.py has the rest of defaults:)."""
+    text = (PROJECT_ROOT / "services.yaml").read_text()
+    line = text.splitlines().index("  liveness: {period: 30}") + 1
+    result = _run_main(tmp_path, text.replace("  liveness: {period: 30}\n", f"  liveness: {bad}\n", 1))
+    assert result.returncode == 2, result.stderr
+    (problem,) = result.stderr.strip().splitlines()
+    assert problem.startswith(expected) and problem.endswith(f"(services.yaml:{line})"), problem
+    assert "Traceback" not in result.stderr
+    assert previous_output.read_text() == '{"previous": true}'
+
+
 def test_a_good_catalog_replaces_the_previous_output(tmp_path, previous_output):
     result = _run_main(tmp_path, (PROJECT_ROOT / "services.yaml").read_text())
     assert result.returncode == 0, result.stderr
