@@ -56,9 +56,10 @@ class Inheritance:
 
 
 def inherit(data: Any) -> tuple[Any, Inheritance]:
-    """``data`` (the whole catalog, plain) with each entry's defaults filled in; ``data`` itself
-    is left as it was. A ``defaults:`` section that is not valid is not applied: its problems are
-    reported once, on its own lines, and not again at every entry that would inherit them."""
+    """``data`` (the whole catalog as plain data, as read from YAML) with each entry's defaults
+    filled in; ``data`` itself is left as it was. A ``defaults:`` section that is not valid is
+    not applied: its problems are reported once, on its own lines, and not again at every entry
+    that would inherit them."""
     inheritance = Inheritance()
     section = data.get("defaults") if isinstance(data, dict) else None
     if not isinstance(section, dict):
@@ -69,7 +70,7 @@ def inherit(data: Any) -> tuple[Any, Inheritance]:
         return data, inheritance
     for key, pattern in TARGETS.items():
         given = section.get(key)
-        if given:
+        if isinstance(given, dict) and given:  # a model object (a catalog built in code) is not plain data
             data = _fill(data, pattern, (), given, ("defaults", key), inheritance)
     return data, inheritance
 
