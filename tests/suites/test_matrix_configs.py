@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from config_test_helpers import (
+
+from suites.matrix import configs as matrix
+from tests.configs.config_test_helpers import (
     FILES,
     NginxServer,
     assert_valid_sh,
@@ -23,9 +25,7 @@ from config_test_helpers import (
     reference_resource,
     run_sh,
 )
-from nginx_helpers import child, headers, only, parse_tree, stage
-
-from configs import matrix
+from tests.configs.nginx_helpers import child, headers, only, parse_tree, stage
 from tests.no_skips import require
 
 HOMESERVER_PARAMETERS = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from configs.ruby import SymbolHash, env, ruby_literal
+from suites.gitlab.ruby import SymbolHash, env, ruby_literal
 
 # Loopback plus the k3s pod and service networks may scrape the health/metrics endpoints.
 MONITORING_WHITELIST = ("127.0.0.0/8", "::1/128", "10.42.0.0/16", "10.43.0.0/16")

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import pytest
-from config_test_helpers import reference_resource
-from omnibus_stub import check_syntax, read_gitlab_rb
 
-from configs.gitlab import omnibus_config
-from configs.ruby import RubyExpr, SymbolHash, env, ruby_literal
+from suites.gitlab.configs import omnibus_config
+from suites.gitlab.ruby import RubyExpr, SymbolHash, env, ruby_literal
+from tests.configs.config_test_helpers import reference_resource
+from tests.suites.omnibus_stub import check_syntax, read_gitlab_rb
 
 PARAMETERS = {
     "gitlab_hostname": "git.brmartin.co.uk",
