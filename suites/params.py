@@ -7,7 +7,7 @@ of :class:`SuiteParams`) when the registry expands the entry (``suites.expand_ca
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field
 
@@ -31,7 +31,3 @@ class Database(Model):
     port: Port
     name: str = Field(min_length=1)
     user: str = Field(min_length=1)
-
-    def settings(self) -> dict[str, Any]:
-        """The ``db_*`` arguments of the suites' config builders."""
-        return {"db_host": self.host, "db_port": self.port, "db_name": self.name, "db_user": self.user}

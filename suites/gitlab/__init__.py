@@ -22,7 +22,7 @@ def gitlab_omnibus_config(p: GitlabParams) -> str:
         gitlab_hostname=p.gitlab_hostname,
         registry_hostname=p.registry_hostname,
         ssh_port=p.ssh_port,
-        **p.database.settings(),
+        database=p.database,
         db_password_env=p.db_password_env,
     )
 

@@ -53,7 +53,7 @@ def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
                 mas_introspection_endpoint=p.mas_introspection_endpoint,
                 account_management_url=p.account_management_url,
                 turn_hostname=p.turn_hostname,
-                **p.database.settings(),
+                database=p.database,
             ),
             LOG_CONFIG_FILE: synapse_log_config(),
             WHATSAPP_REGISTRATION_FILE: whatsapp_registration(
