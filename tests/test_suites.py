@@ -363,6 +363,51 @@ def test_a_suite_error_is_one_located_line_and_exit_2_through_main(tmp_path, cas
     assert result.stderr.splitlines() == [f"{message} (services.yaml:{line})"]
 
 
+# hostile or mistyped params of the gitlab entry: (old, new text, the one line's start, text on its line)
+HOSTILE_PARAMS = {
+    "params a list": (
+        "    params:\n      gitlab_hostname: git.brmartin.co.uk\n      registry_hostname: registry.brmartin.co.uk\n"
+        "      ssh_port: 2222\n"
+        "      database: {host: 192.168.1.10, port: 5433, name: gitlabhq_production, user: gitlab}\n",
+        "    params: [gitlab_hostname]\n",
+        "services.gitlab.params: expected a mapping, got a list",
+        "params: [",
+    ),
+    "a key that is no string": (
+        "      ssh_port: 2222\n",
+        "      ssh_port: 2222\n      1: x\n",
+        "services.gitlab.params: key 1 must be a string",
+        "1: x",
+    ),
+    "a nested mapping that is a string": (
+        "      database: {host: 192.168.1.10, port: 5433, name: gitlabhq_production, user: gitlab}\n",
+        "      database: postgres://gitlab@db/gitlab\n",
+        "services.gitlab.params.database: expected a mapping, got a string 'postgres://gitlab@db/gitlab'",
+        "database: postgres",
+    ),
+    "a control character in a hostname": (
+        "      gitlab_hostname: git.brmartin.co.uk\n",
+        '      gitlab_hostname: "git\\u202ebrmartin.co.uk"\n',
+        "services.gitlab.params.gitlab_hostname: 'git\\u202ebrmartin.co.uk' is not a valid hostname",
+        'gitlab_hostname: "git',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_PARAMS)
+def test_hostile_params_are_one_located_line(tmp_path, case):
+    old, new, start, at = HOSTILE_PARAMS[case]
+    text = (PROJECT_ROOT / "services.yaml").read_text()
+    assert text.count(old) == 1
+    text = text.replace(old, new)
+    (tmp_path / "services.yaml").write_text(text)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(tmp_path / "services.yaml")
+    (line,) = str(caught.value).splitlines()
+    assert line.startswith(start), line
+    assert line.endswith(f"services.yaml:{text[: text.index(at)].count(chr(10)) + 1})"), line
+
+
 def test_a_config_map_the_matrix_suite_fills_must_be_declared_and_not_written_by_hand(tmp_path):
     assert "services.matrix.config_maps: rule suite-fits: element-config must be declared" in _problem(
         tmp_path, "matrix", lambda e: e["config_maps"].pop("element-config")
