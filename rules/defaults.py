@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from catalog.model import Catalog
 from catalog.source import Location
+from suites import validated_params
 
 
 def _restated(model: Any, loc: Location) -> Iterator[tuple[Location, str]]:
@@ -18,8 +19,7 @@ def _restated(model: Any, loc: Location) -> Iterator[tuple[Location, str]]:
         for name in sorted(model.model_fields_set, key=list(fields).index):
             field = fields[name]
             value = getattr(model, name)
-            is_tag = name == "suite" and loc[-1:] == ("params",)  # copied in from the entry's suite
-            if not field.is_required() and value is not None and not is_tag:
+            if not field.is_required() and value is not None:
                 if value == field.get_default(call_default_factory=True):
                     yield loc + (field.alias or name,), f"{value!r} is the default; leave it out"
         for name, field in fields.items():
@@ -33,9 +33,13 @@ def _restated(model: Any, loc: Location) -> Iterator[tuple[Location, str]]:
 
 
 def _defaults_restated(catalog: Catalog) -> Iterator[tuple[Location, str]]:
-    """Only the service entries: ``cluster`` and ``nomad`` state this cluster's facts."""
+    """Only the service entries: ``cluster`` and ``nomad`` state this cluster's facts. A suite
+    entry's ``params`` are read as its suite's model, which holds their defaults."""
+    params = validated_params(catalog)
     for name, service in catalog.services.items():
         yield from _restated(service, ("services", name))
+        if name in params:
+            yield from _restated(params[name], ("services", name, "params"))
 
 
 RULES = {"default-restated": _defaults_restated}

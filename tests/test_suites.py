@@ -408,6 +408,13 @@ def test_hostile_params_are_one_located_line(tmp_path, case):
     assert line.endswith(f"services.yaml:{text[: text.index(at)].count(chr(10)) + 1})"), line
 
 
+def test_a_param_written_as_its_default_is_refused_like_any_restated_default(tmp_path):
+    message = _problem(tmp_path, "gitlab", lambda e: e["params"].update(db_password_env="GITLAB_DB_PASSWORD"))
+    assert (
+        "services.gitlab.params.db_password_env: rule default-restated: 'GITLAB_DB_PASSWORD' is the default" in message
+    )
+
+
 def test_a_config_map_the_matrix_suite_fills_must_be_declared_and_not_written_by_hand(tmp_path):
     assert "services.matrix.config_maps: rule suite-fits: element-config must be declared" in _problem(
         tmp_path, "matrix", lambda e: e["config_maps"].pop("element-config")
