@@ -8,33 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from catalog.model import Catalog, Service
-from catalog.source import Location
+from catalog.model import Catalog
 from rules.engine import Located
 from suites import SUITES, validated_params
+from suites.base import containers
 
 SCRIPT_OWNER = {builder: name for name, suite in SUITES.items() for builder in suite.scripts}
-
-
-def _scripts(service: Service) -> Iterator[tuple[Location, str]]:
-    """``(location, builder)`` of every container script of the entry."""
-    pods = [(("workloads", n), wl) for n, wl in service.workloads.items()]
-    pods += [(("cron_jobs", n), cj) for n, cj in service.cron_jobs.items()]
-    for where, pod in pods:
-        for section in ("init_containers", "containers"):
-            for c_name, container in getattr(pod, section, {}).items():
-                if container.script is not None:
-                    yield where + (section, c_name, "script", "builder"), container.script.builder
 
 
 def _suite_fits(catalog: Catalog) -> Iterator[Located]:
     params = validated_params(catalog)
     for name, service in catalog.services.items():
         loc = ("services", name)
-        for where, builder in _scripts(service):
+        for where, container in containers(service):
+            builder = container.script.builder if container.script is not None else None
             owner = SCRIPT_OWNER.get(builder)
             if owner is not None and owner != service.suite:
-                yield loc + where, f"{builder!r} is written out by the {owner} suite: only its entries may use it"
+                yield (
+                    loc + where + ("script", "builder"),
+                    f"{builder!r} is written out by the {owner} suite: only its entries may use it",
+                )
         if service.suite is not None:
             for where, message in SUITES[service.suite].contract_findings(service.suite, service, params[name]):
                 yield loc + where, message

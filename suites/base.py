@@ -33,7 +33,7 @@ class Suite:
     generated_config_maps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     scripts: frozenset[str] = frozenset()
 
-    def contract_findings(self, name: str, service: Service, params: Any) -> Iterator[Finding]:
+    def contract_findings(self, name: str, service: Service, params: SuiteParams) -> Iterator[Finding]:
         routed = routed_hosts(service)
         for param, host in params.routed_hostnames().items():
             if host not in routed:
@@ -64,11 +64,27 @@ def routed_hosts(service: Service) -> set[str]:
     return hosts
 
 
+_POD_SECTIONS = {"workloads": ("init_containers", "containers"), "cron_jobs": ("containers",)}
+
+
 def containers(service: Service) -> Iterator[tuple[Location, Container]]:
-    for wl_name, wl in service.workloads.items():
-        for section in ("init_containers", "containers"):
-            for c_name, container in getattr(wl, section).items():
-                yield ("workloads", wl_name, section, c_name), container
+    """Every container of the entry's workloads and cron jobs, with its path in the entry."""
+    for kind, sections in _POD_SECTIONS.items():
+        for pod_name, pod in getattr(service, kind).items():
+            for section in sections:
+                for c_name, container in getattr(pod, section).items():
+                    yield (kind, pod_name, section, c_name), container
+
+
+def with_containers(service: Service, edit: Callable[[Container], Container]) -> Service:
+    """The entry with ``edit`` applied to every container of its workloads and cron jobs."""
+    update: dict[str, Any] = {}
+    for kind, sections in _POD_SECTIONS.items():
+        update[kind] = {
+            pod_name: pod.model_copy(update={s: {n: edit(c) for n, c in getattr(pod, s).items()} for s in sections})
+            for pod_name, pod in getattr(service, kind).items()
+        }
+    return service.model_copy(update=update)
 
 
 def env_names(container: Container) -> set[str]:

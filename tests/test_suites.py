@@ -351,13 +351,18 @@ SUITE_ERRORS = {
 }
 
 
-@pytest.mark.parametrize("case", SUITE_ERRORS)
-def test_a_suite_error_is_one_located_line_and_exit_2_through_main(tmp_path, case):
-    old, new, message, at = SUITE_ERRORS[case]
+def _edited(old: str, new: str, at: str) -> tuple[str, int]:
+    """The real services.yaml with its one ``old`` replaced by ``new``, and the line of ``at`` in it."""
     text = (PROJECT_ROOT / "services.yaml").read_text()
     assert text.count(old) == 1
     text = text.replace(old, new)
-    line = text[: text.index(at)].count("\n") + 1
+    return text, text[: text.index(at)].count("\n") + 1
+
+
+@pytest.mark.parametrize("case", SUITE_ERRORS)
+def test_a_suite_error_is_one_located_line_and_exit_2_through_main(tmp_path, case):
+    old, new, message, at = SUITE_ERRORS[case]
+    text, line = _edited(old, new, at)
     result = _main(tmp_path, text)
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [f"{message} (services.yaml:{line})"]
@@ -397,15 +402,13 @@ HOSTILE_PARAMS = {
 @pytest.mark.parametrize("case", HOSTILE_PARAMS)
 def test_hostile_params_are_one_located_line(tmp_path, case):
     old, new, start, at = HOSTILE_PARAMS[case]
-    text = (PROJECT_ROOT / "services.yaml").read_text()
-    assert text.count(old) == 1
-    text = text.replace(old, new)
+    text, line = _edited(old, new, at)
     (tmp_path / "services.yaml").write_text(text)
     with pytest.raises(CatalogError) as caught:
         load_catalog(tmp_path / "services.yaml")
-    (line,) = str(caught.value).splitlines()
-    assert line.startswith(start), line
-    assert line.endswith(f"services.yaml:{text[: text.index(at)].count(chr(10)) + 1})"), line
+    (problem,) = str(caught.value).splitlines()
+    assert problem.startswith(start), problem
+    assert problem.endswith(f"services.yaml:{line})"), problem
 
 
 def test_a_param_written_as_its_default_is_refused_like_any_restated_default(tmp_path):
@@ -413,6 +416,19 @@ def test_a_param_written_as_its_default_is_refused_like_any_restated_default(tmp
     assert (
         "services.gitlab.params.db_password_env: rule default-restated: 'GITLAB_DB_PASSWORD' is the default" in message
     )
+
+
+def test_the_matrix_suite_writes_out_its_script_wherever_a_matrix_pod_runs_it(tmp_path):
+    def cron_job_running_the_script(entry):
+        processor = dict(entry["workloads"]["synapse"]["init_containers"]["config-processor"])
+        processor.pop("mounts")
+        entry["cron_jobs"] = {"reprocess": {"schedule": "0 3 * * *", "containers": {"p": processor}}}
+
+    _load_with(tmp_path, "matrix", cron_job_running_the_script)
+    job = load_catalog(tmp_path / "services.yaml").services["matrix"].cron_jobs["reprocess"].containers["p"]
+    init = load_catalog().services["matrix"].workloads["synapse"].init_containers["config-processor"]
+    assert job.script is None and (job.command, job.args, job.env) == (init.command, init.args, init.env)
+    assert job.command == ["/bin/sh", "-c"] and "HS_TOKEN_PLACEHOLDER" in job.args[0]
 
 
 def test_a_config_map_the_matrix_suite_fills_must_be_declared_and_not_written_by_hand(tmp_path):

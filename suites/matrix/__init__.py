@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from catalog.model import Service
 from catalog.model.pod import Container, SecretRef
-from suites.base import Finding, Suite, containers, env_names, with_config_map_data
+from suites.base import Finding, Suite, containers, env_names, with_config_map_data, with_containers
 from suites.matrix.configs import (
     HOMESERVER_FILE,
     LOG_CONFIG_FILE,
@@ -83,7 +83,10 @@ def _fills_placeholders(container: Container) -> bool:
 
 
 def _config_processor(container: Container) -> Container:
-    """The container running the synapse-config script, with the env that script reads first."""
+    """A container running the synapse-config script: the script written out, the env it reads
+    first (any other container as it is)."""
+    if not _fills_placeholders(container):
+        return container
     script = config_processor_script(container.script.template_dir, container.script.config_dir)
     return container.model_copy(update={"env": [*PLACEHOLDER_ENV, *container.env]}).running(script)
 
@@ -91,16 +94,7 @@ def _config_processor(container: Container) -> Container:
 def expand(service: Service, p: MatrixParams) -> Service:
     """The generated documents into their ConfigMaps; every container that runs the
     synapse-config script runs it written out, the placeholder env first in its env."""
-    service = with_config_map_data(service, matrix_documents(p))
-    workloads = {}
-    for wl_name, wl in service.workloads.items():
-        sections = {}
-        for section in ("init_containers", "containers"):
-            sections[section] = {
-                name: _config_processor(c) if _fills_placeholders(c) else c for name, c in getattr(wl, section).items()
-            }
-        workloads[wl_name] = wl.model_copy(update=sections)
-    return service.model_copy(update={"workloads": workloads})
+    return with_containers(with_config_map_data(service, matrix_documents(p)), _config_processor)
 
 
 def findings(service: Service, p: MatrixParams) -> Iterator[Finding]:
