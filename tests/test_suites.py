@@ -440,14 +440,17 @@ def test_a_config_map_the_matrix_suite_fills_must_be_declared_and_not_written_by
     )
 
 
-def test_the_config_processor_reads_every_secret_its_script_fills_from_a_declared_key(tmp_path):
-    def drop_hs_token(entry):
-        entry["secrets"]["keys"].remove("hs_token")
+def test_the_matrix_suite_declares_every_secret_key_its_script_reads_and_nothing_else_lists_them(tmp_path, k8s):
+    synced = [item["secretKey"] for item in external_secret(k8s, "matrix-secrets")["spec"]["data"]]
+    processor = container(k8s, "synapse", "config-processor", "init_container")
+    read = [e["value_from"]["secret_key_ref"]["key"] for e in processor["env"] if e.get("value_from")]
+    assert read and synced[: len(read)] == read
 
-    message = _problem(tmp_path, "matrix", drop_hs_token)
-    assert (
-        "config-processor.env[8].HS_TOKEN: rule secret-key-declared: secret key 'hs_token' is not declared" in message
-    )
+    def list_hs_token(entry):
+        entry["secrets"]["keys"].append("hs_token")
+
+    message = _problem(tmp_path, "matrix", list_hs_token)
+    assert "services.matrix.secrets.keys[4]: rule suite-fits: hs_token is declared by the matrix suite" in message
 
 
 def test_the_env_the_matrix_suite_sets_is_not_written_by_hand(tmp_path):

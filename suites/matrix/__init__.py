@@ -14,7 +14,15 @@ from collections.abc import Iterator
 
 from catalog.model import Service
 from catalog.model.pod import Container, SecretRef
-from suites.base import Finding, Suite, containers, env_names, with_config_map_data, with_containers
+from suites.base import (
+    Finding,
+    Suite,
+    containers,
+    env_names,
+    with_config_map_data,
+    with_containers,
+    with_secret_keys_first,
+)
 from suites.matrix.configs import (
     HOMESERVER_FILE,
     LOG_CONFIG_FILE,
@@ -72,7 +80,8 @@ def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
 
 
 # What the config-processor reads: each placeholder's env var, from the secret key of the same
-# name in lower case (declared under the entry's secrets.keys: the rule secret-key-declared).
+# name in lower case, which the suite declares in the entry's Secret.
+SECRET_KEYS: tuple[str, ...] = tuple(env.lower() for _token, env, _file in PLACEHOLDERS)
 PLACEHOLDER_ENV: tuple[dict[str, SecretRef], ...] = tuple(
     {env: SecretRef(secret=env.lower())} for _token, env, _file in PLACEHOLDERS
 )
@@ -92,9 +101,11 @@ def _config_processor(container: Container) -> Container:
 
 
 def expand(service: Service, p: MatrixParams) -> Service:
-    """The generated documents into their ConfigMaps; every container that runs the
-    synapse-config script runs it written out, the placeholder env first in its env."""
-    return with_containers(with_config_map_data(service, matrix_documents(p)), _config_processor)
+    """The generated documents into their ConfigMaps, the secret keys their placeholders are
+    filled from into the Secret; every container that runs the synapse-config script runs it
+    written out, the placeholder env first in its env."""
+    service = with_secret_keys_first(with_config_map_data(service, matrix_documents(p)), SECRET_KEYS)
+    return with_containers(service, _config_processor)
 
 
 def findings(service: Service, p: MatrixParams) -> Iterator[Finding]:
@@ -105,4 +116,4 @@ def findings(service: Service, p: MatrixParams) -> Iterator[Finding]:
             yield where + ("env",), f"{', '.join(written)} is set by the matrix suite (synapse-config); remove it"
 
 
-SUITE = Suite(MatrixParams, expand, findings, GENERATED_CONFIG_MAPS, frozenset({SCRIPT}))
+SUITE = Suite(MatrixParams, expand, findings, GENERATED_CONFIG_MAPS, SECRET_KEYS, frozenset({SCRIPT}))
