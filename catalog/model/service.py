@@ -54,7 +54,7 @@ class Service(Model):
 
     description: str | None = None
     stack: Literal["kubernetes"] = "kubernetes"
-    suite: Name | None = Field(None, description="A multi-component suite of suites/; it reads params.")
+    suite: str | None = Field(None, description="A multi-component suite of suites/; it reads params.")
     namespace: Name = "default"
     environment: Literal["prod", "poc"] = "prod"
     labels: dict[str, str] | None = None
