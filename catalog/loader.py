@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from catalog.errors import CatalogError, Problem, excerpt
 from catalog.model import Catalog
-from catalog.source import Location, SourceDocument, display, dotted, load_yaml
+from catalog.source import Location, display, dotted, load_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "services.yaml"
 
@@ -35,7 +36,8 @@ def read_catalog(path: Path | str = DEFAULT_PATH) -> Catalog:
     try:
         catalog = Catalog.model_validate(doc.data)
     except ValidationError as exc:
-        raise CatalogError(sorted(_problems(exc, doc), key=problem_order)) from None
+        file = display(path)
+        raise CatalogError(shape_problems(exc, Catalog, lambda loc: (file, doc.line_of(loc)))) from None
     catalog.attach_source(display(path), doc.line_of)
     return catalog
 
@@ -45,12 +47,20 @@ def problem_order(p: Problem) -> tuple[int, str]:
     return (p.line or 0, p.path)
 
 
-def _problems(exc: ValidationError, doc: SourceDocument) -> list[Problem]:
-    """One problem per location: the alternatives of a union failing together become one line."""
+def shape_problems(
+    exc: ValidationError,
+    root: type[BaseModel],
+    locate: Callable[[Location], tuple[str, int | None]],
+    prefix: Location = (),
+) -> list[Problem]:
+    """The problems of ``exc``, raised by validating ``root`` from the value at ``prefix`` of a
+    catalog, each located by ``locate(path) -> (file, line)``, in report order. One problem per
+    location: the alternatives of a union failing together become one line. The one conversion
+    of pydantic's errors: the loader's for the catalog, the suites' for a suite's ``params``."""
     by_loc: dict[Location, list[str]] = {}
     for err in exc.errors(include_url=False):
         loc: Location = tuple(p for p in err["loc"] if p != "[key]" and p not in _union_tags())
-        by_loc.setdefault(loc, []).append(_message(err, loc))
+        by_loc.setdefault(loc, []).append(_message(err, loc, root))
     problems = []
     for loc, messages in by_loc.items():
         expected = [m.removeprefix("expected ").rsplit(", got ", 1) for m in messages if m.startswith("expected ")]
@@ -58,8 +68,9 @@ def _problems(exc: ValidationError, doc: SourceDocument) -> list[Problem]:
             message = f"expected {' or '.join(e[0] for e in expected)}, got {expected[0][1]}"
         else:
             message = "; ".join(dict.fromkeys(messages))
-        problems.append(Problem(display(doc.path), doc.line_of(loc), dotted(loc), message))
-    return problems
+        path = prefix + loc
+        problems.append(Problem(*locate(path), dotted(path), message))
+    return sorted(problems, key=problem_order)
 
 
 def _union_tags() -> set[str]:
@@ -84,13 +95,13 @@ _TYPE_NAMES = {
 }
 
 
-def _message(err: dict[str, Any], loc: Location) -> str:
+def _message(err: dict[str, Any], loc: Location, root: type[BaseModel]) -> str:
     kind = err["type"]
     got = err.get("input")
     if kind == "missing":
         return "field required"
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
+        allowed = _allowed_keys(root, loc[:-1])
         hint = f"; allowed: {', '.join(allowed)}" if allowed else ""
         return f"unknown key {excerpt(repr(loc[-1]))}{hint}"
     if kind.endswith("_type") and kind not in ("model_type",):
@@ -109,9 +120,9 @@ def _message(err: dict[str, Any], loc: Location) -> str:
     return msg
 
 
-def _allowed_keys(loc: Location) -> list[str]:
-    """The field names of the model found at ``loc``, for 'unknown key' hints."""
-    annotation: Any = Catalog
+def _allowed_keys(root: type[BaseModel], loc: Location) -> list[str]:
+    """The field names of the model found at ``loc`` of ``root``, for 'unknown key' hints."""
+    annotation: Any = root
     for part in loc:
         annotation = _unwrap(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):

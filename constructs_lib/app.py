@@ -16,9 +16,8 @@ from constructs import Construct
 from catalog.model import Cluster, Service
 from catalog.model.objects import CronJob as CronJobSpec
 from catalog.model.objects import Workload as WorkloadSpec
-from catalog.model.pod import ConfigMapVolume, Container, Script, SynapseConfigScript
+from catalog.model.pod import ConfigMapVolume, Container, GitlabRunnerConfigScript
 from configs.gitlab_runner import runner_config_command
-from configs.matrix import config_processor_script
 from constructs_lib.context import Context
 from constructs_lib.crds.cilium import CiliumNetworkPolicy
 from constructs_lib.crds.external_secret import ClusterSecretStore, ExternalSecret
@@ -33,21 +32,15 @@ from constructs_lib.k8s.workload import Workload
 from constructs_lib.litestream import Litestream
 
 
-def build_script(script: Script) -> str:
-    """The text of a catalog ``script``, written by the builder of configs/ it names."""
-    if isinstance(script, SynapseConfigScript):
-        return config_processor_script(script.template_dir, script.config_dir)
+def build_script(script: GitlabRunnerConfigScript) -> str:
+    """The text of a catalog ``script``, written by the builder of configs/ it names (a suite's
+    own scripts were written out by its expansion, ``suites/``)."""
     return runner_config_command(script.runner_name)
 
 
 def with_script(containers: dict[str, Container]) -> dict[str, Container]:
     """Containers whose ``script`` became ``command: [/bin/sh, -c]`` + ``args: [<script>]``."""
-    return {
-        name: c.model_copy(update={"command": ["/bin/sh", "-c"], "args": [build_script(c.script)], "script": None})
-        if c.script is not None
-        else c
-        for name, c in containers.items()
-    }
+    return {name: c.running(build_script(c.script)) if c.script is not None else c for name, c in containers.items()}
 
 
 class App(ClusterConstruct):

@@ -27,7 +27,7 @@ from rules import (
     uniqueness,
 )
 from rules.engine import Finding, Registry
-from suites import expand_catalog
+from suites import expand_catalog, validated_params
 
 DECLARED = Registry()
 DECLARED.register(suites.RULES)
@@ -51,9 +51,11 @@ def load_catalog(path: Path | str = DEFAULT_PATH) -> Catalog:
 
 
 def checked(declared: Catalog) -> Catalog:
-    """``declared`` expanded and checked by every rule (for catalogs built in code, e.g. tests)."""
+    """``declared`` expanded and checked by every rule (for catalogs built in code, e.g. tests).
+    The suites' params are shape, checked like the loader's before any rule."""
+    params = validated_params(declared)
     DECLARED.check(declared)
-    catalog = expand_catalog(declared)
+    catalog = expand_catalog(declared, params)
     ENGINE.check(catalog)
     return catalog
 

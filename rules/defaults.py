@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from catalog.model import Catalog
 from catalog.source import Location, dotted
 from rules.engine import Located
+from suites import validated_params
 
 
 def _restated(model: Any, loc: Location) -> Iterator[Located]:
@@ -21,8 +22,7 @@ def _restated(model: Any, loc: Location) -> Iterator[Located]:
             field = fields[name]
             value = getattr(model, name)
             where = loc + (field.alias or name,)
-            is_tag = name == "suite" and loc[-1:] == ("params",)  # copied in from the entry's suite
-            if not field.is_required() and value is not None and not is_tag:
+            if not field.is_required() and value is not None:
                 if value == field.get_default(call_default_factory=True):
                     yield where, f"{value!r} is the default; leave it out"
         for name, field in fields.items():
@@ -36,10 +36,14 @@ def _restated(model: Any, loc: Location) -> Iterator[Located]:
 
 
 def _defaults_restated(catalog: Catalog) -> Iterator[Located]:
-    """Only the service entries: ``cluster`` and ``nomad`` state this cluster's facts. (No
-    timing of ``defaults:`` has a model default other than unset, so none can restate one.)"""
+    """Only the service entries: ``cluster`` and ``nomad`` state this cluster's facts. A suite
+    entry's ``params`` are read as its suite's model, which holds their defaults. (No timing of
+    ``defaults:`` has a model default other than unset, so none can restate one.)"""
+    params = validated_params(catalog)
     for name, service in catalog.services.items():
         yield from _restated(service, ("services", name))
+        if name in params:
+            yield from _restated(params[name], ("services", name, "params"))
     for loc, source in catalog.inheritance.restated.items():
         file, line = catalog.locate(source)
         where = f"{file}:{line}" if line is not None else file

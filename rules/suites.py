@@ -1,32 +1,35 @@
-"""A suite entry's ``suite`` and ``params`` fit together and agree with the entry's data
-(``suites/``). Runs over the declared catalog: after expansion the generated parts are there."""
+"""A suite entry agrees with its suite (``suites/``): the hostnames its params name are routed,
+the ConfigMaps the suite fills are declared and not written by hand, and a script that only a
+suite writes out is used by that suite's entries only. Runs over the declared catalog: after
+expansion the generated parts are there. (Whether ``params`` fit the suite is their shape,
+checked by ``suites.validated_params`` before any rule.)"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from catalog.model import Catalog
-from catalog.source import Location
-from suites import SUITES
+from rules.engine import Located
+from suites import SUITES, validated_params
+from suites.base import containers
+
+SCRIPT_OWNER = {builder: name for name, suite in SUITES.items() for builder in suite.scripts}
 
 
-def _suite_fits(catalog: Catalog) -> Iterator[tuple[Location, str]]:
+def _suite_fits(catalog: Catalog) -> Iterator[Located]:
+    params = validated_params(catalog)
     for name, service in catalog.services.items():
         loc = ("services", name)
-        if service.suite is None:
-            if service.params is not None:
-                yield loc + ("params",), "params are only read by a suite; set 'suite:' or remove 'params:'"
-            continue
-        suite = SUITES[service.suite]
-        if service.params is None:
-            yield loc + ("suite",), f"suite {service.suite!r} needs its params ({suite.params.__name__})"
-        elif service.params.suite != service.suite:
-            yield (
-                loc + ("params",),
-                f"params are for suite {service.params.suite!r} but the entry is suite {service.suite!r}",
-            )
-        else:
-            for where, message in suite.contract_findings(service.suite, service, service.params):
+        for where, container in containers(service):
+            builder = container.script.builder if container.script is not None else None
+            owner = SCRIPT_OWNER.get(builder)
+            if owner is not None and owner != service.suite:
+                yield (
+                    loc + where + ("script", "builder"),
+                    f"{builder!r} is written out by the {owner} suite: only its entries may use it",
+                )
+        if service.suite is not None:
+            for where, message in SUITES[service.suite].contract_findings(service.suite, service, params[name]):
                 yield loc + where, message
 
 

@@ -41,10 +41,25 @@ def test_the_catalog_is_valid_against_its_schema(validator):
         lambda c: c["services"]["overseerr"]["workloads"]["overseerr"].update(replicas="one"),
         lambda c: c["services"]["overseerr"]["ingresses"]["overseerr"].update(backend="overseerr"),
         lambda c: c["services"]["matrix"]["params"].update(synapse_hostnme="x.example.org"),
+        lambda c: c["services"]["gitlab"]["params"].update(ssh_port="2222"),
+        lambda c: c["services"]["gitlab"]["params"]["database"].pop("host"),
+        lambda c: c["services"]["gitlab"].pop("params"),
+        lambda c: c["services"]["gitlab"].update(suite="gitlab-ce"),
         lambda c: c["defaults"]["liveness"].update(perod=30),
         lambda c: c["defaults"].update(placement={"node": "hestia"}),
     ],
-    ids=["unknown key", "wrong type", "backend without port", "unknown param", "unknown timing", "unknown default"],
+    ids=[
+        "unknown key",
+        "wrong type",
+        "backend without port",
+        "unknown param",
+        "param of the wrong type",
+        "nested param missing",
+        "suite without params",
+        "unknown suite",
+        "unknown timing",
+        "unknown default",
+    ],
 )
 def test_the_schema_refuses_what_the_models_refuse(validator, edit):
     catalog = copy.deepcopy(CATALOG)

@@ -5,8 +5,10 @@ that use it; and the load-time checks keep a suite's params, its contract and it
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +16,14 @@ import pytest
 import yaml
 
 from catalog import CatalogError
-from configs.matrix import PLACEHOLDERS
 from constructs_lib.naming import object_id
 from constructs_lib.terraform_text import unescape
 from rules import load_catalog
-from tests.configs.omnibus_stub import read_gitlab_rb
+from suites import validated_params
+from suites.matrix.configs import PLACEHOLDERS
 from tests.conftest import PROJECT_ROOT, resources_of, service_of
 from tests.no_skips import find_program, require
+from tests.suites.omnibus_stub import read_gitlab_rb
 
 SUITES = ("matrix", "gitlab")
 MULTI_COMPONENT = (*SUITES, "appflowy", "nextcloud")  # appflowy and nextcloud: plain entries
@@ -58,7 +61,7 @@ def external_secret(k8s: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def test_homeserver_listens_where_the_synapse_pod_and_service_expect_and_uses_the_catalog_database(k8s, catalog):
-    params = catalog.services["matrix"].params
+    params = validated_params(catalog)["matrix"]
     homeserver = yaml.safe_load(config_map(k8s, "synapse-config")["homeserver.yaml"])
     synapse = container(k8s, "synapse", "synapse")
     service_ports = {p["target_port"] for p in k8s["kubernetes_service.synapse"]["spec"]["port"]}
@@ -136,7 +139,7 @@ def test_the_synthesized_config_processor_fills_every_placeholder_from_the_matri
 
 
 def test_wellknown_documents_send_clients_to_synapse_and_mas_and_federation_to_443(k8s, catalog):
-    params = catalog.services["matrix"].params
+    params = validated_params(catalog)["matrix"]
     documents = config_map(k8s, "matrix-nginx-config")
     client = json.loads(documents["client"])
     assert client["m.homeserver"]["base_url"] == f"https://{params.synapse_hostname}"
@@ -145,7 +148,7 @@ def test_wellknown_documents_send_clients_to_synapse_and_mas_and_federation_to_4
 
 
 def test_element_and_cinny_are_locked_to_the_catalog_homeserver(k8s, catalog):
-    params = catalog.services["matrix"].params
+    params = validated_params(catalog)["matrix"]
     element = json.loads(config_map(k8s, "element-config")["config.json"])
     cinny = json.loads(config_map(k8s, "cinny-config")["config.json"])
     assert element["default_server_config"]["m.homeserver"] == {
@@ -175,7 +178,7 @@ def test_every_file_a_suite_pod_mounts_from_a_config_map_is_a_key_of_it(k8s):
 
 
 def test_omnibus_settings_come_first_in_the_gitlab_env_and_follow_the_catalog_params(k8s, catalog):
-    params = catalog.services["gitlab"].params
+    params = validated_params(catalog)["gitlab"]
     gitlab = container(k8s, "gitlab", "gitlab")
     first, *rest = gitlab["env"]
     assert first["name"] == "GITLAB_OMNIBUS_CONFIG"
@@ -274,21 +277,158 @@ def test_an_unknown_param_is_reported_at_its_own_path_and_line(tmp_path):
 
 
 def test_a_suite_needs_its_params_and_params_need_a_suite(tmp_path):
-    assert "services.gitlab.suite: rule suite-fits: suite 'gitlab' needs its params" in _problem(
+    assert "services.gitlab.suite: suite 'gitlab' needs its params (GitlabParams)" in _problem(
         tmp_path, "gitlab", lambda e: e.pop("params")
     )
-    assert "params need the entry's 'suite:'" in _problem(tmp_path, "gitlab", lambda e: e.pop("suite"))
+    assert "services.gitlab.params: params are only read by a suite; set 'suite:' (gitlab, matrix)" in _problem(
+        tmp_path, "gitlab", lambda e: e.pop("suite")
+    )
 
 
-def test_params_of_another_suite_are_an_error(tmp_path):
+def test_params_of_another_suite_are_refused_at_their_own_lines(tmp_path):
     def matrix_params(entry):
-        entry["params"] = {
-            **yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())["services"]["matrix"]["params"],
-            "suite": "matrix",
+        entry["params"] = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())["services"]["matrix"]["params"]
+
+    problems = _problem(tmp_path, "gitlab", matrix_params).splitlines()
+    assert any(p.startswith("services.gitlab.params.server_name: unknown key 'server_name'; ") for p in problems)
+    assert any(p.startswith("services.gitlab.params.gitlab_hostname: field required") for p in problems)
+    assert all(re.search(r"\(.*services\.yaml:\d+\)$", p) for p in problems), problems
+
+
+_RESOURCES = {"requests": {"cpu": "1m"}, "limits": {"cpu": "1m"}}
+
+
+def test_a_script_only_a_suite_writes_out_is_refused_elsewhere(tmp_path):
+    def synapse_script_in_gitlab(entry):
+        entry["workloads"]["gitlab"]["init_containers"] = {
+            "c": {"image": "busybox:1.36", "script": {"builder": "synapse-config"}, "resources": _RESOURCES}
         }
 
-    message = _problem(tmp_path, "gitlab", matrix_params)
-    assert "params are for suite 'matrix' but the entry is suite 'gitlab'" in message
+    message = _problem(tmp_path, "gitlab", synapse_script_in_gitlab)
+    assert (
+        "services.gitlab.workloads.gitlab.init_containers.c.script.builder: rule suite-fits: 'synapse-config' is "
+        "written out by the matrix suite: only its entries may use it" in message
+    )
+
+
+def _main(tmp_path: Path, text: str) -> subprocess.CompletedProcess:
+    """``main.py`` on the catalog ``text`` (it stops before anything is synthesized)."""
+    (tmp_path / "services.yaml").write_text(text)
+    env = {**os.environ, "CLUSTER_STATE_CATALOG": str(tmp_path / "services.yaml")}
+    env |= {"CDKTF_OUTDIR": str(tmp_path / "cdktf.out")}
+    env.pop("PG_CONN_STR", None)
+    command = [sys.executable, str(PROJECT_ROOT / "main.py")]
+    return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+
+
+# (edit of the gitlab entry: old, new text; what its one line says; the text on the line it names)
+SUITE_ERRORS = {
+    "wrong params key": (
+        "      ssh_port: 2222\n",
+        "      ssh_port: 2222\n      ssh_host: git.brmartin.co.uk\n",
+        "services.gitlab.params.ssh_host: unknown key 'ssh_host'; allowed: gitlab_hostname, registry_hostname, "
+        "ssh_port, database, db_password_env",
+        "ssh_host:",
+    ),
+    "wrong type": (
+        "      ssh_port: 2222\n",
+        "      ssh_port: '2222'\n",
+        "services.gitlab.params.ssh_port: expected an integer, got a string '2222'",
+        "ssh_port: '2222'",
+    ),
+    "nested value out of range": (
+        "port: 5433, name: gitlabhq_production",
+        "port: 0, name: gitlabhq_production",
+        "services.gitlab.params.database.port: input should be greater than or equal to 1, got 0",
+        "port: 0, name: gitlabhq_production",
+    ),
+    "unknown suite": (
+        "    suite: gitlab\n",
+        "    suite: gitlab-ce\n",
+        "services.gitlab.suite: unknown suite 'gitlab-ce'; known: gitlab, matrix",
+        "suite: gitlab-ce",
+    ),
+}
+
+
+def _edited(old: str, new: str, at: str) -> tuple[str, int]:
+    """The real services.yaml with its one ``old`` replaced by ``new``, and the line of ``at`` in it."""
+    text = (PROJECT_ROOT / "services.yaml").read_text()
+    assert text.count(old) == 1
+    text = text.replace(old, new)
+    return text, text[: text.index(at)].count("\n") + 1
+
+
+@pytest.mark.parametrize("case", SUITE_ERRORS)
+def test_a_suite_error_is_one_located_line_and_exit_2_through_main(tmp_path, case):
+    old, new, message, at = SUITE_ERRORS[case]
+    text, line = _edited(old, new, at)
+    result = _main(tmp_path, text)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [f"{message} (services.yaml:{line})"]
+
+
+# hostile or mistyped params of the gitlab entry: (old, new text, the one line's start, text on its line)
+HOSTILE_PARAMS = {
+    "params a list": (
+        "    params:\n      gitlab_hostname: git.brmartin.co.uk\n      registry_hostname: registry.brmartin.co.uk\n"
+        "      ssh_port: 2222\n"
+        "      database: {host: 192.168.1.10, port: 5433, name: gitlabhq_production, user: gitlab}\n",
+        "    params: [gitlab_hostname]\n",
+        "services.gitlab.params: expected a mapping, got a list",
+        "params: [",
+    ),
+    "a key that is no string": (
+        "      ssh_port: 2222\n",
+        "      ssh_port: 2222\n      1: x\n",
+        "services.gitlab.params: key 1 must be a string",
+        "1: x",
+    ),
+    "a nested mapping that is a string": (
+        "      database: {host: 192.168.1.10, port: 5433, name: gitlabhq_production, user: gitlab}\n",
+        "      database: postgres://gitlab@db/gitlab\n",
+        "services.gitlab.params.database: expected a mapping, got a string 'postgres://gitlab@db/gitlab'",
+        "database: postgres",
+    ),
+    "a control character in a hostname": (
+        "      gitlab_hostname: git.brmartin.co.uk\n",
+        '      gitlab_hostname: "git\\u202ebrmartin.co.uk"\n',
+        "services.gitlab.params.gitlab_hostname: 'git\\u202ebrmartin.co.uk' is not a valid hostname",
+        'gitlab_hostname: "git',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_PARAMS)
+def test_hostile_params_are_one_located_line(tmp_path, case):
+    old, new, start, at = HOSTILE_PARAMS[case]
+    text, line = _edited(old, new, at)
+    (tmp_path / "services.yaml").write_text(text)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(tmp_path / "services.yaml")
+    (problem,) = str(caught.value).splitlines()
+    assert problem.startswith(start), problem
+    assert problem.endswith(f"services.yaml:{line})"), problem
+
+
+def test_a_param_written_as_its_default_is_refused_like_any_restated_default(tmp_path):
+    message = _problem(tmp_path, "gitlab", lambda e: e["params"].update(db_password_env="GITLAB_DB_PASSWORD"))
+    assert (
+        "services.gitlab.params.db_password_env: rule default-restated: 'GITLAB_DB_PASSWORD' is the default" in message
+    )
+
+
+def test_the_matrix_suite_writes_out_its_script_wherever_a_matrix_pod_runs_it(tmp_path):
+    def cron_job_running_the_script(entry):
+        processor = dict(entry["workloads"]["synapse"]["init_containers"]["config-processor"])
+        processor.pop("mounts")
+        entry["cron_jobs"] = {"reprocess": {"schedule": "0 3 * * *", "containers": {"p": processor}}}
+
+    _load_with(tmp_path, "matrix", cron_job_running_the_script)
+    job = load_catalog(tmp_path / "services.yaml").services["matrix"].cron_jobs["reprocess"].containers["p"]
+    init = load_catalog().services["matrix"].workloads["synapse"].init_containers["config-processor"]
+    assert job.script is None and (job.command, job.args, job.env) == (init.command, init.args, init.env)
+    assert job.command == ["/bin/sh", "-c"] and "HS_TOKEN_PLACEHOLDER" in job.args[0]
 
 
 def test_a_config_map_the_matrix_suite_fills_must_be_declared_and_not_written_by_hand(tmp_path):
@@ -300,14 +440,17 @@ def test_a_config_map_the_matrix_suite_fills_must_be_declared_and_not_written_by
     )
 
 
-def test_the_config_processor_reads_every_secret_its_script_fills_from_a_declared_key(tmp_path):
-    def drop_hs_token(entry):
-        entry["secrets"]["keys"].remove("hs_token")
+def test_the_matrix_suite_declares_every_secret_key_its_script_reads_and_nothing_else_lists_them(tmp_path, k8s):
+    synced = [item["secretKey"] for item in external_secret(k8s, "matrix-secrets")["spec"]["data"]]
+    processor = container(k8s, "synapse", "config-processor", "init_container")
+    read = [e["value_from"]["secret_key_ref"]["key"] for e in processor["env"] if e.get("value_from")]
+    assert read and synced[: len(read)] == read
 
-    message = _problem(tmp_path, "matrix", drop_hs_token)
-    assert (
-        "config-processor.env[8].HS_TOKEN: rule secret-key-declared: secret key 'hs_token' is not declared" in message
-    )
+    def list_hs_token(entry):
+        entry["secrets"]["keys"].append("hs_token")
+
+    message = _problem(tmp_path, "matrix", list_hs_token)
+    assert "services.matrix.secrets.keys[4]: rule suite-fits: hs_token is declared by the matrix suite" in message
 
 
 def test_the_env_the_matrix_suite_sets_is_not_written_by_hand(tmp_path):

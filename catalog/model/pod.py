@@ -109,9 +109,10 @@ class GitlabRunnerConfigScript(Model):
 
 
 class SynapseConfigScript(Model):
-    """``configs.matrix.config_processor_script``: copies Synapse's config templates from
-    ``template_dir`` (the ``synapse-config`` ConfigMap) to ``config_dir`` and replaces each
-    ``*_PLACEHOLDER`` with the container's env var of the same secret (``DB_PASSWORD``, ...)."""
+    """``suites.matrix.configs.config_processor_script``, written out by the matrix suite's
+    expansion (only a matrix entry may use it: rule suite-fits): copies Synapse's config
+    templates from ``template_dir`` (the ``synapse-config`` ConfigMap) to ``config_dir`` and
+    replaces each ``*_PLACEHOLDER`` with the container's env var of the same secret."""
 
     builder: Literal["synapse-config"]
     template_dir: str = "/config-template"
@@ -125,8 +126,8 @@ def _script_tag(value: object) -> str | None:
     return {"gitlab-runner-config": "GitlabRunnerConfigScript", "synapse-config": "SynapseConfigScript"}.get(builder)
 
 
-# A script written by a builder of configs/; ``builder`` names it. Tags are the class names, which
-# the loader leaves out of error paths.
+# A script written by a builder (of configs/, or of the one suite that owns it); ``builder``
+# names it. Tags are the class names, which the loader leaves out of error paths.
 Script = tagged_union(
     (GitlabRunnerConfigScript, SynapseConfigScript),
     _script_tag,
@@ -155,6 +156,11 @@ class Container(Model):
     readiness: Probe | None = None
     startup: Probe | None = None
     security_context: SecurityContext | None = None
+
+    def running(self, script: str) -> Container:
+        """This container with its ``script`` written out as ``script`` (the text its builder
+        wrote): the one place where a script becomes ``command: [/bin/sh, -c]`` + ``args``."""
+        return self.model_copy(update={"command": ["/bin/sh", "-c"], "args": [script], "script": None})
 
     @model_validator(mode="after")
     def _script_or_command(self) -> Container:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from catalog.model.base import Model, Name
 from catalog.model.objects import (
@@ -20,7 +20,6 @@ from catalog.model.objects import (
     Waiver,
     Workload,
 )
-from catalog.model.suites import SuiteName, SuiteParams, tag_params_with_suite
 
 
 class VaultAuth(Model):
@@ -48,13 +47,14 @@ class Service(Model):
     ``app: <service>, managed-by: terraform, environment: <environment>`` unless ``labels``
     replaces them; Services select pods by ``app`` (+ ``component``) unless
     ``selector: all-labels``. Object names are the keys of each section. ``suite`` marks a
-    multi-component suite: its module in ``suites/`` expands the entry with configuration
-    generated from the typed ``params`` of that suite (``catalog/model/suites.py``).
+    multi-component suite: its package in ``suites/`` validates ``params`` with its own model
+    (their shape is the suite's, so the catalog keeps them as they were written) and expands
+    the entry with configuration generated from them.
     """
 
     description: str | None = None
     stack: Literal["kubernetes"] = "kubernetes"
-    suite: SuiteName | None = None
+    suite: str | None = Field(None, description="A multi-component suite of suites/; it reads params.")
     namespace: Name = "default"
     environment: Literal["prod", "poc"] = "prod"
     labels: dict[str, str] | None = None
@@ -70,13 +70,8 @@ class Service(Model):
     middlewares: dict[Name, Middleware] = {}
     vpas: dict[Name, Vpa] = {}
     network_policies: list[NetworkPolicy] = []
-    params: SuiteParams | None = None
+    params: dict[str, Any] | None = Field(None, description="What the suite generates configuration from.")
     waivers: list[Waiver] = []
-
-    @model_validator(mode="before")
-    @classmethod
-    def _params_of_suite(cls, data: Any) -> Any:
-        return tag_params_with_suite(data)
 
     def waived(self, rule: str) -> bool:
         return any(w.rule == rule for w in self.waivers)

@@ -4,18 +4,18 @@
 from __future__ import annotations
 
 import pytest
-from config_test_helpers import reference_resource
-from omnibus_stub import check_syntax, read_gitlab_rb
 
-from configs.gitlab import omnibus_config
-from configs.ruby import RubyExpr, SymbolHash, env, ruby_literal
+from suites.gitlab.configs import omnibus_config
+from suites.gitlab.ruby import RubyExpr, SymbolHash, env, ruby_literal
+from suites.params import Database
+from tests.configs.config_test_helpers import reference_resource
+from tests.suites.omnibus_stub import check_syntax, read_gitlab_rb
 
 PARAMETERS = {
     "gitlab_hostname": "git.brmartin.co.uk",
     "registry_hostname": "registry.brmartin.co.uk",
     "ssh_port": 2222,
-    "db_host": "192.168.1.10",
-    "db_port": "5433",
+    "database": Database(host="192.168.1.10", port=5433, name="gitlabhq_production", user="gitlab"),
 }
 # What the pod's secret env holds when Omnibus reconfigures: gitlab.rb must read it from there.
 DB_PASSWORD = "password-from-the-pod-env"
@@ -124,7 +124,14 @@ def test_workhorse_talks_tcp_to_puma_and_action_cable_runs_in_app(gitlab_rb):
 
 def test_parameters_reach_the_settings():
     calls, settings = read_gitlab_rb(
-        omnibus_config(**{**PARAMETERS, "gitlab_hostname": "gl.example", "ssh_port": 2022, "db_port": 6543})
+        omnibus_config(
+            **{
+                **PARAMETERS,
+                "gitlab_hostname": "gl.example",
+                "ssh_port": 2022,
+                "database": PARAMETERS["database"].model_copy(update={"port": 6543}),
+            }
+        )
     )
     assert calls["external_url"] == "https://gl.example"
     assert settings["gitlab_rails"]["gitlab_shell_ssh_port"] == 2022

@@ -17,6 +17,7 @@ import yaml
 
 from configs.files import project_file
 from configs.tfencode import jsonencode
+from suites.params import Database
 
 CONFIG_DIR = "/config"
 TEMPLATE_DIR = "/config-template"
@@ -103,10 +104,7 @@ def homeserver_config(
     mas_introspection_endpoint: str,
     account_management_url: str,
     turn_hostname: str,
-    db_host: str,
-    db_port: int | str,
-    db_name: str = "synapse",
-    db_user: str = "synapse_user",
+    database: Database,
     mas_client_id: str = "0000000000000000000SYNAPSE",
 ) -> str:
     """Synapse homeserver.yaml template: one monolithic process on :8008 behind Traefik,
@@ -128,11 +126,11 @@ def homeserver_config(
         "database": {
             "name": "psycopg2",
             "args": {
-                "user": db_user,
+                "user": database.user,
                 "password": _placeholder("SYNAPSE_DB_PASSWORD_PLACEHOLDER"),
-                "database": db_name,
-                "host": db_host,
-                "port": int(db_port),
+                "database": database.name,
+                "host": database.host,
+                "port": database.port,
                 "cp_min": 5,
                 "cp_max": 10,
             },

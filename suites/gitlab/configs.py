@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from configs.ruby import SymbolHash, env, ruby_literal
+from suites.gitlab.ruby import SymbolHash, env, ruby_literal
+from suites.params import Database
 
 # Loopback plus the k3s pod and service networks may scrape the health/metrics endpoints.
 MONITORING_WHITELIST = ("127.0.0.0/8", "::1/128", "10.42.0.0/16", "10.43.0.0/16")
@@ -29,10 +30,7 @@ def omnibus_settings(
     gitlab_hostname: str,
     registry_hostname: str,
     ssh_port: int,
-    db_host: str,
-    db_port: int | str,
-    db_name: str = "gitlabhq_production",
-    db_user: str = "gitlab",
+    database: Database,
     db_password_env: str = "GITLAB_DB_PASSWORD",
     monitoring_whitelist: Sequence[str] = MONITORING_WHITELIST,
 ) -> list[Section]:
@@ -83,10 +81,10 @@ def omnibus_settings(
                 ("postgresql", "enable", False),
                 ("gitlab_rails", "db_adapter", "postgresql"),
                 ("gitlab_rails", "db_encoding", "unicode"),
-                ("gitlab_rails", "db_host", db_host),
-                ("gitlab_rails", "db_port", int(db_port)),
-                ("gitlab_rails", "db_database", db_name),
-                ("gitlab_rails", "db_username", db_user),
+                ("gitlab_rails", "db_host", database.host),
+                ("gitlab_rails", "db_port", database.port),
+                ("gitlab_rails", "db_database", database.name),
+                ("gitlab_rails", "db_username", database.user),
                 ("gitlab_rails", "db_password", env(db_password_env)),
             ],
         ),

@@ -1,8 +1,8 @@
 """The gitlab suite: GitLab CE with its container registry, SSH on a hostPort and a NodePort.
 
 GitLab Omnibus's settings (``GITLAB_OMNIBUS_CONFIG``) are generated from ``params``
-(``GitlabParams``) and written first in the env of the Omnibus container; the rest of the pod
-is the entry's generic data.
+(:class:`~suites.gitlab.params.GitlabParams`) by ``configs.py`` and written first in the env of
+the Omnibus container; the rest of the pod is the entry's generic data.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from catalog.model import Service
-from catalog.model.suites import GitlabParams
-from configs.gitlab import omnibus_config
-from suites.base import Finding, Suite, database_settings, env_names, with_env_first
+from suites.base import Finding, Suite, env_names, with_env_first
+from suites.gitlab.configs import omnibus_config
+from suites.gitlab.params import GitlabParams
 
 
 def gitlab_omnibus_config(p: GitlabParams) -> str:
@@ -22,7 +22,7 @@ def gitlab_omnibus_config(p: GitlabParams) -> str:
         gitlab_hostname=p.gitlab_hostname,
         registry_hostname=p.registry_hostname,
         ssh_port=p.ssh_port,
-        **database_settings(p.database),
+        database=p.database,
         db_password_env=p.db_password_env,
     )
 

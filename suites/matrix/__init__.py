@@ -1,10 +1,11 @@
 """The matrix suite: Synapse, MAS, the WhatsApp bridge, the well-known nginx, Element and Cinny.
 
 Synapse's config templates, the well-known documents and the web clients' configs are
-generated from ``params`` (``MatrixParams``) into the ConfigMaps the entry declares. Synapse's
-secrets are not here: its templates carry ``*_PLACEHOLDER`` tokens that the ``config-processor``
-init container (``script: {builder: synapse-config}``) replaces in the pod, so that container
-must set every env var the script reads.
+generated from ``params`` (:class:`~suites.matrix.params.MatrixParams`) by the builders of
+``configs.py`` into the ConfigMaps the entry declares. Synapse's secrets are not here: its
+templates carry ``*_PLACEHOLDER`` tokens that the ``config-processor`` init container
+(``script: {builder: synapse-config}``, written out here) replaces in the pod, so the
+expansion also sets every env var the script reads.
 """
 
 from __future__ import annotations
@@ -13,13 +14,22 @@ from collections.abc import Iterator
 
 from catalog.model import Service
 from catalog.model.pod import Container, SecretRef
-from catalog.model.suites import MatrixParams
-from configs.matrix import (
+from suites.base import (
+    Finding,
+    Suite,
+    containers,
+    env_names,
+    with_config_map_data,
+    with_containers,
+    with_secret_keys_first,
+)
+from suites.matrix.configs import (
     HOMESERVER_FILE,
     LOG_CONFIG_FILE,
     PLACEHOLDERS,
     WHATSAPP_REGISTRATION_FILE,
     cinny_config,
+    config_processor_script,
     element_config,
     homeserver_config,
     synapse_log_config,
@@ -27,7 +37,9 @@ from configs.matrix import (
     wellknown_server,
     whatsapp_registration,
 )
-from suites.base import Finding, Suite, containers, database_settings, env_names, with_config_map_data
+from suites.matrix.params import MatrixParams
+
+SCRIPT = "synapse-config"  # the builder of the config-processor's script
 
 GENERATED_CONFIG_MAPS = {
     "synapse-config": (HOMESERVER_FILE, LOG_CONFIG_FILE, WHATSAPP_REGISTRATION_FILE),
@@ -39,7 +51,7 @@ GENERATED_CONFIG_MAPS = {
 
 def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
     """``{ConfigMap: {key: text}}`` of everything the suite generates; the keys are
-    ``MatrixParams.GENERATED_CONFIG_MAPS``."""
+    :data:`GENERATED_CONFIG_MAPS`."""
     return {
         "synapse-config": {
             HOMESERVER_FILE: homeserver_config(
@@ -49,7 +61,7 @@ def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
                 mas_introspection_endpoint=p.mas_introspection_endpoint,
                 account_management_url=p.account_management_url,
                 turn_hostname=p.turn_hostname,
-                **database_settings(p.database),
+                database=p.database,
             ),
             LOG_CONFIG_FILE: synapse_log_config(),
             WHATSAPP_REGISTRATION_FILE: whatsapp_registration(
@@ -68,30 +80,32 @@ def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
 
 
 # What the config-processor reads: each placeholder's env var, from the secret key of the same
-# name in lower case (declared under the entry's secrets.keys: the rule secret-key-declared).
+# name in lower case, which the suite declares in the entry's Secret.
+SECRET_KEYS: tuple[str, ...] = tuple(env.lower() for _token, env, _file in PLACEHOLDERS)
 PLACEHOLDER_ENV: tuple[dict[str, SecretRef], ...] = tuple(
     {env: SecretRef(secret=env.lower())} for _token, env, _file in PLACEHOLDERS
 )
 
 
 def _fills_placeholders(container: Container) -> bool:
-    return getattr(container.script, "builder", None) == "synapse-config"
+    return getattr(container.script, "builder", None) == SCRIPT
+
+
+def _config_processor(container: Container) -> Container:
+    """A container running the synapse-config script: the script written out, the env it reads
+    first (any other container as it is)."""
+    if not _fills_placeholders(container):
+        return container
+    script = config_processor_script(container.script.template_dir, container.script.config_dir)
+    return container.model_copy(update={"env": [*PLACEHOLDER_ENV, *container.env]}).running(script)
 
 
 def expand(service: Service, p: MatrixParams) -> Service:
-    """The generated documents into their ConfigMaps; the placeholder env first in the env of
-    every container that runs the synapse-config script."""
-    service = with_config_map_data(service, matrix_documents(p))
-    workloads = {}
-    for wl_name, wl in service.workloads.items():
-        sections = {}
-        for section in ("init_containers", "containers"):
-            sections[section] = {
-                name: c.model_copy(update={"env": [*PLACEHOLDER_ENV, *c.env]}) if _fills_placeholders(c) else c
-                for name, c in getattr(wl, section).items()
-            }
-        workloads[wl_name] = wl.model_copy(update=sections)
-    return service.model_copy(update={"workloads": workloads})
+    """The generated documents into their ConfigMaps, the secret keys their placeholders are
+    filled from into the Secret; every container that runs the synapse-config script runs it
+    written out, the placeholder env first in its env."""
+    service = with_secret_keys_first(with_config_map_data(service, matrix_documents(p)), SECRET_KEYS)
+    return with_containers(service, _config_processor)
 
 
 def findings(service: Service, p: MatrixParams) -> Iterator[Finding]:
@@ -102,4 +116,4 @@ def findings(service: Service, p: MatrixParams) -> Iterator[Finding]:
             yield where + ("env",), f"{', '.join(written)} is set by the matrix suite (synapse-config); remove it"
 
 
-SUITE = Suite(MatrixParams, expand, findings, GENERATED_CONFIG_MAPS)
+SUITE = Suite(MatrixParams, expand, findings, GENERATED_CONFIG_MAPS, SECRET_KEYS, frozenset({SCRIPT}))

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from config_test_helpers import (
+
+from suites.matrix import configs as matrix
+from suites.params import Database
+from tests.configs.config_test_helpers import (
     FILES,
     NginxServer,
     assert_valid_sh,
@@ -23,9 +26,7 @@ from config_test_helpers import (
     reference_resource,
     run_sh,
 )
-from nginx_helpers import child, headers, only, parse_tree, stage
-
-from configs import matrix
+from tests.configs.nginx_helpers import child, headers, only, parse_tree, stage
 from tests.no_skips import require
 
 HOMESERVER_PARAMETERS = {
@@ -35,8 +36,7 @@ HOMESERVER_PARAMETERS = {
     "mas_introspection_endpoint": "http://mas.default.svc.cluster.local:8081/oauth2/introspect",
     "account_management_url": "https://sso.brmartin.co.uk/settings",
     "turn_hostname": "turn.brmartin.co.uk",
-    "db_host": "192.168.1.10",
-    "db_port": "5433",
+    "database": Database(host="192.168.1.10", port=5433, name="synapse", user="synapse_user"),
 }
 BRIDGE_URL = "http://whatsapp-bridge.default.svc.cluster.local:8082"
 # Values with every character that could break the YAML or the sed expression.
