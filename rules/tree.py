@@ -30,13 +30,14 @@ from catalog.source import Location
 from constructs_lib.app import App as ServiceApp
 from constructs_lib.jsii_speed import resources_of, service_of
 from constructs_lib.manifest import Manifest
+from constructs_lib.nomad_csi_volume import NomadCsiVolume
 from constructs_lib.nomad_job import NomadJobSpec
 from rules.engine import Finding, located, unwaived
 from validation.scan_cache import secret_kinds
 
 BACKEND_SECRETS = ("conn_str", "password", "token", "access_key", "secret_key")
 
-RULES = ("no-ignore-changes", "no-literal-secrets")  # ids of the rules this module checks
+RULES = ("no-ignore-changes", "no-literal-secrets", "csi-volume-protected")  # ids of the rules this module checks
 
 
 class TreeFindings(CatalogError):
@@ -70,6 +71,10 @@ def tree_findings(stack: TerraformStack) -> Iterator[Finding]:
         if app is not None:
             apps.setdefault(id(app), app)
         loc = ("services", app.name) if app is not None else stack_loc
+        if isinstance(owner, NomadCsiVolume):
+            loc = ("nomad", "csi_volumes", owner.key)
+            for problem in csi_volume_protected(_lifecycle(resource), owner.acknowledged):
+                yield Finding("csi-volume-protected", loc, f"{address}: {problem}")
         for problem in no_ignore_changes(_lifecycle(resource)):
             yield Finding("no-ignore-changes", loc, f"{address}: {problem}")
         texts += [(where_loc or loc, where, text) for where_loc, where, text in _texts(address, owner)]
@@ -82,6 +87,17 @@ def tree_findings(stack: TerraformStack) -> Iterator[Finding]:
 def no_ignore_changes(lifecycle: Mapping[str, Any]) -> list[str]:
     if lifecycle.get("ignore_changes"):
         return [f"lifecycle.ignore_changes {lifecycle['ignore_changes']!r} hides drift; fix the cause instead"]
+    return []
+
+
+def csi_volume_protected(lifecycle: Mapping[str, Any], acknowledged: bool) -> list[str]:
+    """A CSI volume keeps ``prevent_destroy`` (constructs_lib/nomad_csi_volume.py) unless the
+    catalog acknowledges losing its data: no override may drop it behind the catalog's back."""
+    if not acknowledged and lifecycle.get("prevent_destroy") is not True:
+        return [
+            "lifecycle.prevent_destroy is not true: destroying a CSI volume deletes its data; "
+            "acknowledge it in services.yaml (acknowledgments) instead"
+        ]
     return []
 
 
@@ -122,8 +138,11 @@ def literal_secrets_in_backend(backend: Mapping[str, Any]) -> list[str]:
 def _lifecycle(resource: TerraformResource) -> dict[str, Any]:
     """The resource's lifecycle, as set in its config or through an escape-hatch override."""
     lifecycle: dict[str, Any] = {}
-    if resource.lifecycle is not None and resource.lifecycle.ignore_changes:
-        lifecycle["ignore_changes"] = resource.lifecycle.ignore_changes
+    if resource.lifecycle is not None:
+        if resource.lifecycle.ignore_changes:
+            lifecycle["ignore_changes"] = resource.lifecycle.ignore_changes
+        if resource.lifecycle.prevent_destroy is not None:
+            lifecycle["prevent_destroy"] = resource.lifecycle.prevent_destroy
     overridden = (resource._raw_overrides or {}).get("lifecycle") or {}
     lifecycle.update({k: v for k, v in overridden.items() if v is not None})
     return lifecycle

@@ -122,6 +122,9 @@ CASES: dict[str, tuple[Callable[[Services], None], str]] = {
 # rule id -> edit of the whole catalog, for the rules of what no service owns (not waivable)
 ROOT_CASES: dict[str, Callable[[dict[str, Any]], None]] = {
     "nomad-jobspecs": lambda data: data["nomad"]["jobs"]["elk"]["vars"].update(no_such_variable="1"),
+    "acknowledged-volume-declared": lambda data: data.update(
+        acknowledgments=[{"address": "nomad_csi_volume.nope", "reason": "a reason for the test"}]
+    ),
 }
 
 
@@ -243,7 +246,9 @@ def test_a_credential_in_a_built_text_stops_synthesis(tmp_path):
     from stacks.app import build_app
 
     def edit(s):
-        s["middlewares"] = {"leaky": {"spec": {"basicAuth": {"users": ["admin:$apr1$x$y"]}, "x": "password: s3cr3t-value"}}}
+        s["middlewares"] = {
+            "leaky": {"spec": {"basicAuth": {"users": ["admin:$apr1$x$y"]}, "x": "password: s3cr3t-value"}}
+        }
 
     with pytest.raises(TreeFindings) as caught:
         build_app(_only("overseerr", edit), outdir=str(tmp_path / "out"), env={}).synth()
