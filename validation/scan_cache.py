@@ -34,7 +34,8 @@ from typing import Any
 
 CACHE_DIR = Path(__file__).resolve().parents[1] / ".cache" / "secrets-scan"
 FORMAT = 1  # of a shard file; part of the key
-SHARD_MAX = 50_000  # entries in one shard; beyond, a rewrite keeps only the lines of the scan at hand
+# entries in one shard (16 of them stay below MEMORY_MAX); beyond, a rewrite keeps only the scan's own lines
+SHARD_MAX = 10_000
 MEMORY_MAX = 200_000  # entries kept in the process (a catalog of huge values must not stay in memory)
 
 Scan = Callable[[list[str]], list[tuple[int, str]]]
