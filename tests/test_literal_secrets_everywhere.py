@@ -383,3 +383,25 @@ def test_main_refuses_secrets_in_a_builders_script_a_jobspec_and_a_manifest_body
         "services.overseerr",
     ]
     assert not (tmp_path / "cdktf.out").exists()
+
+
+def test_cached_results_are_the_cold_scans_for_any_lines(tmp_path_factory):
+    """Whatever the lines and their order, with repeats, a warm cache answers what a cold scan of
+    the same lines finds."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from validation.scan_cache import ScanCache
+
+    pieces = st.sampled_from([SECRETS[k][0] for k in sorted(SECRETS)] + PLACEHOLDERS + ["", "x: 1"])
+    line = st.one_of(pieces, st.text(max_size=40), st.builds("{} {}".format, pieces, st.text(max_size=10)))
+    folder = tmp_path_factory.mktemp("scan-cache")
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(line, max_size=12))
+    def check(lines: list[str]) -> None:
+        cold = _cold(lines)
+        assert ScanCache(folder).kinds(lines) == cold  # filled by this call or earlier ones
+        assert [sorted(k) for k in ScanCache(folder).kinds(lines)] == [sorted(k) for k in cold]
+
+    check()
