@@ -31,6 +31,9 @@ from constructs_lib.k8s.service import Service as KubeService
 from constructs_lib.k8s.workload import Workload
 from constructs_lib.litestream import Litestream
 
+# (YAML path in the service entry, what the text is, the text): what a builder wrote
+BuiltText = tuple[tuple[str, ...], str, str]
+
 
 def build_script(script: GitlabRunnerConfigScript) -> str:
     """The text of a catalog ``script``, written by the builder of configs/ it names (a suite's
@@ -38,13 +41,28 @@ def build_script(script: GitlabRunnerConfigScript) -> str:
     return runner_config_command(script.runner_name)
 
 
-def with_script(containers: dict[str, Container]) -> dict[str, Container]:
-    """Containers whose ``script`` became ``command: [/bin/sh, -c]`` + ``args: [<script>]``."""
-    return {name: c.running(build_script(c.script)) if c.script is not None else c for name, c in containers.items()}
+def with_script(
+    containers: dict[str, Container], built: list[BuiltText] | None = None, path: tuple[str, ...] = ()
+) -> dict[str, Container]:
+    """Containers whose ``script`` became ``command: [/bin/sh, -c]`` + ``args: [<script>]``; each
+    script written is added to ``built`` (at ``path + (container, "script")``)."""
+    expanded = {}
+    for name, c in containers.items():
+        if c.script is not None:
+            script = build_script(c.script)
+            if built is not None:
+                built.append(((*path, name, "script"), f"the script of container {name}", script))
+            c = c.running(script)
+        expanded[name] = c
+    return expanded
 
 
 class App(ClusterConstruct):
-    """Every object of one catalog service. Construct ids are the catalog's keys."""
+    """Every object of one catalog service. Construct ids are the catalog's keys.
+
+    ``built_texts``: the texts builders wrote for the entry (container scripts, litestream's
+    config and restore script), which the catalog does not hold: the tree rule
+    ``no-literal-secrets`` (rules/tree.py) scans them."""
 
     def __init__(self, scope: Construct, id: str, *, name: str, service: Service, cluster: Cluster):
         super().__init__(scope, id)
@@ -52,16 +70,20 @@ class App(ClusterConstruct):
         self.ctx = ctx = Context.of(name, service, cluster)
         self.workloads: dict[str, Workload] = {}
         self.cron_jobs: dict[str, CronJob] = {}
+        self.built_texts: list[BuiltText] = []
         self.secret = ExternalSecret(self, "external-secret", service.secrets, ctx) if service.secrets else None
         if service.cluster_secret_store is not None:
             ClusterSecretStore(self, "cluster-secret-store", service.cluster_secret_store, ctx)
         self.config_maps = {n: ConfigMap(self, f"config-map-{n}", n, cm, ctx) for n, cm in service.config_maps.items()}
         ls = service.litestream
         self.litestream = Litestream(self, "litestream", ls, ctx, service.workloads[ls.workload]) if ls else None
+        if self.litestream is not None:
+            self.built_texts += [(("litestream",), what, text) for what, text in self.litestream.built_texts.items()]
         for wl_name, wl in service.workloads.items():
             self._workload(wl_name, wl)
         for cj_name, cj in service.cron_jobs.items():
-            cj = cj.model_copy(update={"containers": with_script(cj.containers)})
+            scripts = with_script(cj.containers, self.built_texts, ("cron_jobs", cj_name, "containers"))
+            cj = cj.model_copy(update={"containers": scripts})
             depends_on = self._prerequisites(cj, secret=True)
             self.cron_jobs[cj_name] = CronJob(self, f"cron-job-{cj_name}", cj_name, cj, ctx, depends_on)
         for ing_name, ing in service.ingresses.items():
@@ -81,8 +103,12 @@ class App(ClusterConstruct):
         ctx = self.ctx
         labels = ctx.component_labels(wl.component, wl.labels)
         selector = ctx.selector(labels)
+        path = ("workloads", wl_name)
         wl = wl.model_copy(
-            update={"init_containers": with_script(wl.init_containers), "containers": with_script(wl.containers)}
+            update={
+                "init_containers": with_script(wl.init_containers, self.built_texts, (*path, "init_containers")),
+                "containers": with_script(wl.containers, self.built_texts, (*path, "containers")),
+            }
         )
         if self.litestream is not None and self.service.litestream.workload == wl_name:
             wl = self.litestream.expand(wl)

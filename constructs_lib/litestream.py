@@ -47,10 +47,8 @@ class Litestream(ClusterConstruct):
         cluster = ctx.cluster
         self.config_map_name = ls.config_map or f"{ctx.service}-litestream"
         databases = [(d.path, d.replica, d.replica_path) for d in ls.databases]
-        config = ConfigMapSpec(
-            component=ls.component or workload.component,
-            data={CONFIG_FILE: litestream_config(databases, ls.bucket, cluster.minio_endpoint)},
-        )
+        config_text = litestream_config(databases, ls.bucket, cluster.minio_endpoint)
+        config = ConfigMapSpec(component=ls.component or workload.component, data={CONFIG_FILE: config_text})
         self.config_map = ConfigMap(self, "config", self.config_map_name, config, ctx)
         if ls.config_mount == "file":
             config_path = f"/etc/{CONFIG_FILE}"
@@ -68,6 +66,8 @@ class Litestream(ClusterConstruct):
             {"LITESTREAM_SECRET_ACCESS_KEY": secret(ls.secret_key)},
         ]
         script = restore_script(ls, cluster, config_path)
+        # what the builders of configs/litestream.py wrote (the catalog does not hold it; rules/tree.py scans it)
+        self.built_texts = {f"litestream's config {CONFIG_FILE}": config_text, "litestream's restore script": script}
         restore_mounts = [data_mount] if ls.restore_script == "plex" else [data_mount, config_mount]
         restore_env = (
             litestream_env

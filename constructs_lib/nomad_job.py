@@ -47,7 +47,7 @@ class NomadJobSpec(ClusterConstruct):
         text = Path(jobspec_path).read_text(encoding="utf-8")
         vars_ = dict(hcl2_vars or {})
 
-        self.jobspec = text
+        self.key, self.jobspec = id, text  # the catalog's key of the job, and the jobspec as shipped
         self.job = Job(
             self,
             "job",

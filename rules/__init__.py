@@ -17,6 +17,7 @@ from catalog.loader import DEFAULT_PATH
 from rules import (
     addresses,
     api_server,
+    csi_volumes,
     declared,
     defaults,
     literal_secrets,
@@ -42,6 +43,7 @@ ENGINE.register(references.RULES)
 ENGINE.register(addresses.RULES)
 ENGINE.register(nomad.RULES)
 ENGINE.register(literal_secrets.RULES)
+ENGINE.register(csi_volumes.RULES)
 
 
 def load_catalog(path: Path | str = DEFAULT_PATH) -> Catalog:

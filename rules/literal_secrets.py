@@ -1,13 +1,18 @@
 """No literal secret in the catalog: every env value, command and argument, probe header,
-ConfigMap value and file, and Nomad variable is scanned with the detect-secrets plugins the
-output scan uses (validation/secrets_scan.py: AWS keys, private keys, URLs with a password,
-keyword-context tokens, high-entropy strings ...). Secrets reach the cluster only through
-ExternalSecrets; a service may waive ``no-literal-secrets`` only with a written reason.
+ConfigMap value and file (``data``, the files of ``files/`` and what a suite generates, as the
+expanded catalog holds it), Nomad variable and the MinIO endpoint is scanned with the
+detect-secrets plugins the output scan uses (validation/secrets_scan.py: AWS keys, private keys,
+URLs with a password, keyword-context tokens, high-entropy strings ...), through the cache of
+scan results (validation/scan_cache.py). Secrets reach the cluster only through ExternalSecrets;
+a service may waive ``no-literal-secrets`` only with a written reason.
+
+One place for each text: what the catalog holds is scanned here, where a finding names its line
+of services.yaml; the texts that exist only once the constructs are built (scripts of builders,
+litestream's config, manifest bodies, jobspecs) are scanned by the same rule in rules/tree.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 
@@ -17,7 +22,7 @@ from catalog.source import Location
 from rules.engine import Located
 from rules.references import PROJECT_ROOT, project_file_problem
 from rules.walk import containers
-from validation.secrets_scan import scan_lines
+from validation.scan_cache import secret_kinds
 
 RULE = "no-literal-secrets"
 # Env names that hold credentials (ACCESS_KEY / CLIENT_ID are identifiers, not secrets): any
@@ -64,7 +69,7 @@ def literal_secrets(catalog: Catalog) -> Iterator[Located]:
     for job_name, job in catalog.nomad.jobs.items():
         located += [(("nomad", "jobs", job_name, "vars", var), f"{var}: {value}") for var, value in job.vars.items()]
     located.append((("cluster", "minio_endpoint"), catalog.cluster.minio_endpoint))
-    kinds_of = _secret_kinds([line for _loc, line in located])
+    kinds_of = secret_kinds([line for _loc, line in located])
     reported: set[Location] = set()
     for c_loc, container in containers(catalog):
         for i, item in enumerate(container.env):
@@ -80,26 +85,6 @@ def literal_secrets(catalog: Catalog) -> Iterator[Located]:
                 f"holds a literal secret ({', '.join(kinds)}); put it in Vault and read it through the "
                 f"service's secrets, or waive {RULE!r} with a reason",
             )
-
-
-# digest of a line -> its secret types: a catalog loaded again scans only its new lines. Keyed by a
-# digest, not the line, so that a catalog of huge values does not stay in memory after its load.
-_SCANNED: dict[bytes, list[str]] = {}
-_SCANNED_MAX = 200_000
-
-
-def _secret_kinds(lines: list[str]) -> list[list[str]]:
-    """The secret types found in each of ``lines``; only lines not seen before are scanned."""
-    if len(_SCANNED) > _SCANNED_MAX:
-        _SCANNED.clear()
-    keys = [hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest() for line in lines]
-    new = {key: line for key, line in zip(keys, lines) if key not in _SCANNED}
-    for key in new:
-        _SCANNED[key] = []
-    new_keys = list(new)
-    for index, kind in scan_lines(list(new.values())):
-        _SCANNED[new_keys[index]].append(kind)
-    return [_SCANNED[key] for key in keys]
 
 
 RULES = {RULE: literal_secrets}

@@ -15,6 +15,8 @@ from cdktf_cdktf_provider_nomad.provider import NomadProvider
 from constructs import Construct
 
 from catalog.model import Catalog
+from catalog.model.acknowledgments import acknowledged
+from constructs_lib.nomad_csi_volume import NomadCsiVolume
 from constructs_lib.nomad_job import NomadJobSpec
 from stacks.backend import configure_backend
 
@@ -28,7 +30,9 @@ def nomad_address(catalog: Catalog, env: Mapping[str, str] = os.environ) -> str:
 
 
 class NomadStack(TerraformStack):
-    """One ``nomad_job`` per entry of ``nomad.jobs``, logical id ``nomad_job.<key>``.
+    """One ``nomad_job`` per entry of ``nomad.jobs``, logical id ``nomad_job.<key>``, and one
+    ``nomad_csi_volume.<key>`` per entry of ``nomad.csi_volumes`` (``prevent_destroy`` unless
+    the catalog acknowledges losing its data).
 
     The provider gets only the address: the token is read by the provider from ``NOMAD_TOKEN``
     at plan/apply time and so is never written to the synthesized files.
@@ -45,3 +49,6 @@ class NomadStack(TerraformStack):
                 jobspec_path=PROJECT_ROOT / job.jobspec,
                 hcl2_vars=job.vars,
             )
+        for key, volume in catalog.nomad.csi_volumes.items():
+            ack = acknowledged(catalog.acknowledgments, STACK_NAME, f"nomad_csi_volume.{key}")
+            NomadCsiVolume(self, f"csi-volume-{key}", key=key, spec=volume, acknowledged=ack is not None)

@@ -122,6 +122,9 @@ CASES: dict[str, tuple[Callable[[Services], None], str]] = {
 # rule id -> edit of the whole catalog, for the rules of what no service owns (not waivable)
 ROOT_CASES: dict[str, Callable[[dict[str, Any]], None]] = {
     "nomad-jobspecs": lambda data: data["nomad"]["jobs"]["elk"]["vars"].update(no_such_variable="1"),
+    "acknowledged-volume-declared": lambda data: data.update(
+        acknowledgments=[{"address": "nomad_csi_volume.nope", "reason": "a reason for the test"}]
+    ),
 }
 
 
@@ -238,16 +241,18 @@ def test_a_waiver_silences_a_rule_of_the_built_tree(tmp_path):
     _ignore_changes_on_searxng(tmp_path, _only("searxng", waive="no-ignore-changes")).synth()
 
 
-def test_a_credential_in_a_config_file_stops_synthesis(tmp_path):
+def test_a_credential_in_a_built_text_stops_synthesis(tmp_path):
     from rules.tree import TreeFindings
     from stacks.app import build_app
 
     def edit(s):
-        s["config_maps"] = {"overseerr-settings": {"data": {"settings.yml": "db:\n  password: s3cr3t-value\n"}}}
+        s["middlewares"] = {
+            "leaky": {"spec": {"basicAuth": {"users": ["admin:$apr1$x$y"]}, "x": "password: s3cr3t-value"}}
+        }
 
     with pytest.raises(TreeFindings) as caught:
         build_app(_only("overseerr", edit), outdir=str(tmp_path / "out"), env={}).synth()
-    where = "kubernetes_config_map.overseerr_settings data[settings.yml]"
+    where = "kubectl_manifest.middleware_leaky yaml_body"
     assert f"services.overseerr: rule no-literal-secrets: {where}" in str(caught.value)
 
 
@@ -264,11 +269,14 @@ def test_a_literal_connection_string_in_the_backend_stops_synthesis(tmp_path):
 
 
 def test_config_text_with_a_credential_is_caught_and_placeholders_are_not():
-    from rules.tree import literal_secrets_in_text
+    from rules.tree import literal_secrets_in_texts
 
-    assert literal_secrets_in_text("x", "password: SYNAPSE_DB_PASSWORD_PLACEHOLDER\ntoken: ${TOKEN}\n") == []
-    assert literal_secrets_in_text("x", "db:\n  password: s3cr3t-value\n")
-    assert literal_secrets_in_text("x", "-----BEGIN RSA PRIVATE KEY-----\nabc\n")
+    def found(text: str) -> list:
+        return list(literal_secrets_in_texts([(("x",), "x", text)]))
+
+    assert found("password: SYNAPSE_DB_PASSWORD_PLACEHOLDER\ntoken: ${TOKEN}\n") == []
+    assert found("db:\n  password: s3cr3t-value\n")
+    assert found("-----BEGIN RSA PRIVATE KEY-----\nabc\n")
 
 
 def test_the_whole_catalog_passes_every_rule_of_the_tree(stacks):

@@ -18,6 +18,8 @@ was for, judged on the value alone instead of the whole line.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import json
 import re
 import tempfile
@@ -27,11 +29,41 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from detect_secrets import SecretsCollection
-from detect_secrets.plugins.base import BasePlugin
-from detect_secrets.plugins.keyword import KeywordDetector
-from detect_secrets.settings import default_settings, get_filters
+# detect-secrets is imported where it is used: the rules of literal secrets read their results
+# from the cache (validation/scan_cache.py) and import it only when a line misses (~0.1 s).
 
+# Every plugin of detect-secrets 1.5.0, named so that the detector configuration (the cache's key)
+# is known without importing it; tests/validation/test_secrets_scan.py keeps this equal to the
+# installed version's full set, so "all plugins" stays true after an upgrade.
+PLUGINS = (
+    "AWSKeyDetector",
+    "ArtifactoryDetector",
+    "AzureStorageKeyDetector",
+    "Base64HighEntropyString",
+    "BasicAuthDetector",
+    "CloudantDetector",
+    "DiscordBotTokenDetector",
+    "GitHubTokenDetector",
+    "GitLabTokenDetector",
+    "HexHighEntropyString",
+    "IPPublicDetector",
+    "IbmCloudIamDetector",
+    "IbmCosHmacDetector",
+    "JwtTokenDetector",
+    "KeywordDetector",
+    "MailchimpDetector",
+    "NpmDetector",
+    "OpenAIDetector",
+    "PrivateKeyDetector",
+    "PypiTokenDetector",
+    "SendGridDetector",
+    "SlackDetector",
+    "SoftlayerDetector",
+    "SquareOAuthDetector",
+    "StripeDetector",
+    "TelegramBotTokenDetector",
+    "TwilioKeyDetector",
+)
 INDIRECT_REFERENCE_FILTER = "detect_secrets.filters.heuristic.is_indirect_reference"
 ADDED_FILTERS = [
     f"{__name__}.is_secret_object_reference",
@@ -65,35 +97,75 @@ def is_secret_object_reference(secret: str, line: str) -> bool:
     return bool(match and match.group("value") == secret)
 
 
-def is_placeholder_name(secret: str, plugin: BasePlugin) -> bool:
+def _is_keyword_detector(plugin: Any) -> bool:
+    from detect_secrets.plugins.keyword import KeywordDetector
+
+    return isinstance(plugin, KeywordDetector)
+
+
+def is_placeholder_name(secret: str, plugin: Any) -> bool:
     """detect-secrets filter: an upper-case ``NAME_LIKE_THIS`` after a keyword is a name or placeholder."""
-    return isinstance(plugin, KeywordDetector) and bool(_PLACEHOLDER.fullmatch(secret))
+    return _is_keyword_detector(plugin) and bool(_PLACEHOLDER.fullmatch(secret))
 
 
-def is_program_lookup(secret: str, plugin: BasePlugin) -> bool:
+def is_program_lookup(secret: str, plugin: Any) -> bool:
     """detect-secrets filter: ``ENV['X']`` or ``getenv("X")`` after a keyword reads a secret, it is not one."""
-    return isinstance(plugin, KeywordDetector) and bool(_LOOKUP.fullmatch(secret))
+    return _is_keyword_detector(plugin) and bool(_LOOKUP.fullmatch(secret))
 
 
 @contextmanager
-def scan_settings() -> Iterator[None]:
+def scan_settings(plugins: tuple[str, ...] = PLUGINS) -> Iterator[None]:
+    from detect_secrets.settings import default_settings, get_filters
+
     with default_settings() as settings:
+        unknown = set(plugins) - set(settings.plugins)
+        if unknown:
+            raise ValueError(f"detect-secrets has no plugin {', '.join(sorted(unknown))}")
+        settings.disable_plugins(*(set(settings.plugins) - set(plugins)))
         settings.disable_filters(INDIRECT_REFERENCE_FILTER)
         settings.filters.update({path: {} for path in ADDED_FILTERS})
         get_filters.cache_clear()
         yield
 
 
-def scan_lines(lines: list[str]) -> list[tuple[int, str]]:
+def detector_configuration(plugins: tuple[str, ...] = PLUGINS) -> dict[str, Any]:
+    """What decides a scan's result, known without importing detect-secrets: its version, the
+    plugin set, the filters changed here and this module's source (the filters' code). The
+    cache of scan results (validation/scan_cache.py) is keyed by its digest."""
+    spec = importlib.util.find_spec("detect_secrets")
+    version_file = Path(spec.origin).with_name("__version__.py") if spec and spec.origin else None
+    return {
+        "detect-secrets": version_file.read_text() if version_file and version_file.is_file() else None,
+        "plugins": sorted(plugins),
+        "disabled filters": [INDIRECT_REFERENCE_FILTER],
+        "added filters": ADDED_FILTERS,
+        "source": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        "scan": "one line at a time, as a .conf file's line",
+    }
+
+
+def scan_lines(lines: list[str], plugins: tuple[str, ...] = PLUGINS) -> list[tuple[int, str]]:
     """``(index, secret type)`` of each of ``lines`` holding a credential, by the same detectors
-    and filters as the output scan (the catalog's ``no-literal-secrets`` rule asks this, so a
-    secret is refused in services.yaml by the detector that would find it in cdktf.out)."""
+    and filters as the output scan (the rules of literal secrets ask this through the cache, so
+    a secret is refused in services.yaml or a built text by the detector that would find it in
+    cdktf.out).
+
+    Each line is scanned on its own, as a line of a ``.conf`` file (as the output scan reads a
+    decoded string): its result depends on nothing but the line, which is what lets
+    validation/scan_cache.py keep it by the line's digest. (A file scan would not do: it
+    reports a secret once per file, runs whole-file transformers only when no line had a
+    secret, and lets ``pragma: allowlist nextline`` on one value silence the next.)
+    """
     if not lines:
         return []
-    with tempfile.TemporaryDirectory() as folder, scan_settings():
-        scanned = Path(folder) / "catalog-values.conf"
-        scanned.write_text("\n".join(line.replace("\r", " ") for line in lines) + "\n", encoding="utf-8")
-        return sorted({(line - 1, kind) for line, kind, _hashed in _scan_file(scanned)})
+    from detect_secrets.core.scan import _process_line_based_plugins
+
+    found = set()
+    with scan_settings(plugins):
+        for index, line in enumerate(lines):
+            for secret in _process_line_based_plugins([(1, line.replace("\r", " "))], filename="value.conf"):
+                found.add((index, secret.type))
+    return sorted(found)
 
 
 def synthesized_files(root: Path) -> list[Path]:
@@ -122,6 +194,8 @@ def scan_tree(root: Path) -> list[SecretFinding]:
 
 
 def _scan_file(path: Path) -> Iterator[tuple[int, str, str]]:
+    from detect_secrets import SecretsCollection
+
     collection = SecretsCollection()
     collection.scan_file(str(path))
     for secrets in collection.data.values():
