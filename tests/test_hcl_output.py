@@ -4,7 +4,7 @@ Both outputs come from the real toolchain, once per run (tests/conftest.py): the
 synthesis for JSON, and the pinned cdktf CLI with `--hcl`, which runs main.py and then formats
 the files. Neither stack can be planned without its providers, so each is turned into a
 provider-free copy (tests/terraform_copy.py: every resource a `terraform_data` holding its body
-verbatim) that Terraform applies; `terraform output -json` of the two copies must be identical.
+verbatim) that Terraform plans; the outputs of the two plans must be identical.
 `terraform init` on the HCL itself must not warn.
 """
 
@@ -56,15 +56,16 @@ def terraform_env(tmp_path_factory) -> dict[str, str]:
 
 
 def _evaluate(directory: Path, env: dict[str, str]) -> tuple[dict[str, Any], str]:
-    """Applies a provider-free copy; its outputs as Terraform evaluated them, and what it printed."""
+    """Plans a provider-free copy; its outputs as Terraform evaluated them, and what it printed."""
     log = ""
-    for args in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
+    for args in (["init", "-input=false", "-no-color"], ["plan", "-input=false", "-no-color", "-out=plan.cache"]):
         result = _run(["terraform", *args], directory, env)
         log += result.stdout + result.stderr
         assert result.returncode == 0, f"terraform {args[0]} in {directory}:\n{log[-4000:]}"
-    shown = _run(["terraform", "output", "-json"], directory, env)
+    shown = _run(["terraform", "show", "-json", "plan.cache"], directory, env)
     assert shown.returncode == 0, shown.stderr
-    return canonical({name: o["value"] for name, o in json.loads(shown.stdout).items()}), log
+    outputs = json.loads(shown.stdout)["planned_values"]["outputs"]
+    return canonical({name: o["value"] for name, o in outputs.items()}), log
 
 
 def _differences(a: Any, b: Any, path: str = "") -> list[str]:
