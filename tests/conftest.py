@@ -99,10 +99,38 @@ def stacks(synth_dir) -> dict[str, dict[str, Any]]:
     }
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that run external programs first: the longest jobs start while the workers are
-    fresh and the short tests fill in around them (the order of the others is kept)."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests that run external programs or whole syntheses (``slow``) first, so that the
+    longest jobs start while the workers are fresh and the short tests fill in around them (the
+    order of the others is kept).
+
+    Under xdist, each worker starts on a contiguous share of this list (``--dist worksteal``
+    hands out equal slices, then moves tests from the tail of a busy worker to an idle one), so
+    the slow modules are dealt to the slices in turn, each module kept whole (its module-scoped
+    fixtures are made once): every worker starts with heavy tests, none waits at the end for one
+    that started late.
+    """
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    fast = [item for item in items if not item.get_closest_marker("slow")]
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    if workers < 2:
+        items[:] = slow + fast
+        return
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in slow:
+        modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+    shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for turn, module in enumerate(modules.values()):
+        shares[turn % workers].extend(module)
+    ordered: list[pytest.Item] = []
+    remaining = len(items)
+    for worker, share in enumerate(shares):
+        size = remaining // (workers - worker)  # the slice worksteal gives this worker
+        filler = max(0, size - len(share)) if worker < workers - 1 else len(fast)
+        ordered += share + fast[:filler]
+        del fast[:filler]
+        remaining -= len(share) + filler
+    items[:] = ordered
 
 
 def resources_of(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:

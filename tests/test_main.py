@@ -65,6 +65,7 @@ def test_a_broken_rule_exits_2_naming_service_and_rule_and_leaves_cdktf_out_unto
     assert previous_output.read_text() == '{"previous": true}'
 
 
+@pytest.mark.slow
 def test_a_good_catalog_replaces_the_previous_output(tmp_path, previous_output):
     result = _run_main(tmp_path, (PROJECT_ROOT / "services.yaml").read_text())
     assert result.returncode == 0, result.stderr

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from review.base import CACHE
@@ -39,6 +40,7 @@ def test_the_diff_job_runs_on_merge_requests_only_and_needs_no_credentials(tmp_p
     assert job["script"][0] == "unset PG_CONN_STR K3S_KUBECONFIG NOMAD_TOKEN"  # not even by accident
 
 
+@pytest.mark.slow
 def test_the_diff_job_blocks_an_unacknowledged_data_loss_and_posts_one_note(tmp_path: Path, synth_dir: Path) -> None:
     """The base is this project as it is: its output is the session's synthesis, put where
     `make diff` caches a base by commit (.cache/review/base/<commit>), so the job synthesizes the
