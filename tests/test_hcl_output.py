@@ -179,10 +179,13 @@ def test_a_value_the_renderer_cannot_write_stops_the_hcl_synthesis_with_one_line
     assert line.startswith(f"stack kubernetes, HCL output: kubernetes_config_map.nginx_sites_config: {why}"), line
     assert line.endswith("; use the JSON output"), line
     assert not (tmp_path / "out").exists(), "nothing is written"
-    # The JSON output takes the same value (main.py's synthesis, in this process: the providers are loaded).
+    # The JSON output takes the same value: main.py's synthesis, in this process (the providers are
+    # loaded) and of that service alone (the catalog loaded whole, so every rule passed).
     from rules import load_catalog
     from stacks.app import build_app
 
-    build_app(load_catalog(catalog), outdir=str(tmp_path / "json"), env={}).synth()
+    loaded = load_catalog(catalog)
+    alone = loaded.model_copy(update={"services": {"nginx-sites": loaded.services["nginx-sites"]}})
+    build_app(alone, outdir=str(tmp_path / "json"), env={}).synth()
     stack = json.loads((tmp_path / "json" / "stacks" / "kubernetes" / "cdk.tf.json").read_text())
     assert stack["resource"]["kubernetes_config_map"]["nginx_sites_config"]["data"]["motd.sh"] == value
