@@ -195,14 +195,14 @@ def _explore(tmp_path: Path) -> Explored:
     def check(example: Mutant) -> None:
         kinds, text = example
         path.write_text(text, encoding="utf-8")
-        started = time.perf_counter()
+        started = time.process_time()  # CPU, not wall: the bound must hold on a machine busy with others
         try:
             load_catalog(path)
             outcomes["accepted"].append(example)
         except CatalogError as exc:
             _check_refusal(exc.problems)
             outcomes["refused"].append(example)
-        slowest[0] = max(slowest[0], time.perf_counter() - started)
+        slowest[0] = max(slowest[0], time.process_time() - started)
 
     if "CLUSTER_STATE_FUZZ_SEED" in os.environ:
         check = seed(int(os.environ["CLUSTER_STATE_FUZZ_SEED"]))(check)
@@ -242,7 +242,7 @@ def test_every_mutation_of_the_real_catalog_is_refused_with_located_lines_or_acc
         f"{peak / 1e6:.1f} MB, retained {retained / 1e6:.1f} MB"
     )
     assert outcomes["refused"], "no mutation was refused: the generator is broken"
-    assert slowest < 2.0, f"one load took {slowest:.1f} s"
+    assert slowest < 2.0, f"one load took {slowest:.1f} s of CPU"
     # What stays after the loads: the YAML constructor once kept every document it had read (338 MB
     # after these 120). The high-water mark is only reported: under xdist it depends on what other
     # tests did in the same process; the loader's own bounds are tested per document, with
