@@ -6,6 +6,8 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ pytest_plugins = [
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = PROJECT_ROOT / "tests" / "reference"  # copied from the reference cluster, see its README
 CRD_SCHEMAS = PROJECT_ROOT / "validation" / "crds"  # the same folder validation.schemas uses
+CDKTF = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"  # the pinned cdktf CLI
 
 
 @pytest.fixture(scope="session")
@@ -31,28 +34,61 @@ def catalog():
     return load_catalog(PROJECT_ROOT / "services.yaml")
 
 
-@pytest.fixture(scope="session")
-def synth_dir(catalog, tmp_path_factory) -> Path:
-    """The whole catalog synthesized with the default (local) backend, as `make synth` does.
+def shared_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder filled by ``make(folder)`` once per test run, whatever the number of xdist workers.
 
-    Once per test run, whatever the number of xdist workers: the first worker to take the lock
-    synthesizes under the run's shared temporary root, the others wait and read the same files
-    (every user of this fixture only reads them).
+    The first worker to take the lock makes it under the run's shared temporary root; the others
+    wait and get the same folder. Only for results every user only reads. ``make`` works in a
+    folder of its own; the folder is published (``<name>.done`` names it) only once ``make``
+    returned, so a failed attempt is never used: the next test to ask tries again.
     """
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # popen-gwN/.. is the run's root, shared by its workers
-    outdir = root / "session-synth" / "cdktf.out"
-    outdir.parent.mkdir(exist_ok=True)
-    with open(root / "session-synth.lock", "w") as lock:
+    done = root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not outdir.exists():
-            from stacks.app import build_app  # only here: a worker that reads pays no provider import
+        if not done.exists():
+            folder = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=root))
+            make(folder)
+            done.write_text(str(folder))
+    return Path(done.read_text())
 
-            scratch = outdir.parent / "scratch"
-            build_app(catalog, outdir=str(scratch), env={}).synth()
-            scratch.replace(outdir)  # complete or absent, never half-written
-    return outdir
+
+@pytest.fixture(scope="session")
+def synth_dir(catalog, tmp_path_factory) -> Path:
+    """The whole catalog synthesized with the default (local) backend, as `make synth` does, once
+    per test run (:func:`shared_once`): every user of this fixture only reads the files."""
+
+    def synthesize(folder: Path) -> None:
+        from stacks.app import build_app  # only here: a worker that reads pays no provider import
+
+        build_app(catalog, outdir=str(folder / "cdktf.out"), env={}).synth()
+
+    return shared_once(tmp_path_factory, "session-synth", synthesize) / "cdktf.out"
+
+
+@pytest.fixture(scope="session")
+def hcl_synth_dir(tmp_path_factory) -> Path:
+    """`npx cdktf synth --hcl` of the whole catalog from the project root, as an operator runs it
+    (the pinned CLI, cdktf.json's app): the cdktf.out it writes, once per test run (the CLI and a
+    synthesis cost ~10 s; test_cli and test_hcl_output only read the files)."""
+
+    def synthesize(folder: Path) -> None:
+        env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "1", "PIPENV_VENV_IN_PROJECT": "1"}
+        for name in ("PG_CONN_STR", "SYNTH_HCL_OUTPUT"):
+            env.pop(name, None)
+        run = subprocess.run(
+            [str(CDKTF), "synth", "--hcl", "--output", str(folder / "cdktf.out")],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+
+    return shared_once(tmp_path_factory, "session-hcl-synth", synthesize) / "cdktf.out"
 
 
 @pytest.fixture(scope="session")
@@ -63,10 +99,38 @@ def stacks(synth_dir) -> dict[str, dict[str, Any]]:
     }
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that run external programs first: the longest jobs start while the workers are
-    fresh and the short tests fill in around them (the order of the others is kept)."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests that run external programs or whole syntheses (``slow``) first, so that the
+    longest jobs start while the workers are fresh and the short tests fill in around them (the
+    order of the others is kept).
+
+    Under xdist, each worker starts on a contiguous share of this list (``--dist worksteal``
+    hands out equal slices, then moves tests from the tail of a busy worker to an idle one), so
+    the slow modules are dealt to the slices in turn, each module kept whole (its module-scoped
+    fixtures are made once): every worker starts with heavy tests, none waits at the end for one
+    that started late.
+    """
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    fast = [item for item in items if not item.get_closest_marker("slow")]
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    if workers < 2:
+        items[:] = slow + fast
+        return
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in slow:
+        modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+    shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for turn, module in enumerate(modules.values()):
+        shares[turn % workers].extend(module)
+    ordered: list[pytest.Item] = []
+    remaining = len(items)
+    for worker, share in enumerate(shares):
+        size = remaining // (workers - worker)  # the slice worksteal gives this worker
+        filler = max(0, size - len(share)) if worker < workers - 1 else len(fast)
+        ordered += share + fast[:filler]
+        del fast[:filler]
+        remaining -= len(share) + filler
+    items[:] = ordered
 
 
 def resources_of(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:

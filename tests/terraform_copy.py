@@ -3,8 +3,9 @@
 The kubernetes/nomad providers cannot be installed here, so a stack cannot be planned. Its
 meaning can still be read by Terraform: every resource becomes a built-in ``terraform_data``
 whose ``input`` holds the resource's whole body (blocks become lists of objects) and whose
-``depends_on`` points at the copies of the same resources; the other top-level blocks
-(``terraform``, ``provider``) become outputs. Attribute expressions are copied verbatim, so
+``depends_on`` points at the copies of the same resources; each copy's ``input`` is an output
+(known when Terraform plans: a plan is enough, and an apply costs twice the CPU), and so are the
+other top-level blocks (``terraform``, ``provider``). Attribute expressions are copied verbatim, so
 heredocs, escapes, templates and quoted references mean in the copy what they mean in the stack.
 
 The HCL reader below only finds where each attribute's expression starts and ends; it never
@@ -44,7 +45,7 @@ def json_copy(stack: dict[str, Any]) -> dict[str, Any]:
                 copy["depends_on"] = [_reference_to_copy(ref) for ref in body["depends_on"]]
             copied = copy_name(resource_type, name)
             resources[copied] = copy
-            outputs[copied] = {"value": f"${{terraform_data.{copied}.output}}"}
+            outputs[copied] = {"value": f"${{terraform_data.{copied}.input}}"}
     for kind, value in stack.items():
         if kind not in ("resource", "//"):
             outputs[kind] = {"value": value}
@@ -79,7 +80,7 @@ def hcl_copy(text: str) -> str:
             out.append(f"depends_on = {_reference_to_copy(block.attributes['depends_on'])}")
         out.append("}")
         out.append(f'output "{copy_name(resource_type, name)}" {{')
-        out.append(f"value = terraform_data.{copy_name(resource_type, name)}.output")
+        out.append(f"value = terraform_data.{copy_name(resource_type, name)}.input")
         out.append("}")
     for kind, blocks in others.items():
         out.append(f'output "{kind}" {{')

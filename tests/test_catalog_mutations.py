@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
@@ -232,6 +233,7 @@ def _run_main(tmp_path: Path, text: str) -> subprocess.CompletedProcess:
     return result
 
 
+@pytest.mark.slow
 def test_every_mutation_of_the_real_catalog_is_refused_with_located_lines_or_accepted(tmp_path):
     started = time.perf_counter()
     outcomes, slowest, peak, retained = _explored(tmp_path)
@@ -250,6 +252,7 @@ def test_every_mutation_of_the_real_catalog_is_refused_with_located_lines_or_acc
     assert retained < 100e6, f"{retained / 1e6:.0f} MB stayed resident after the loads: a cache or a leak"
 
 
+@pytest.mark.slow
 def test_the_entry_point_synthesizes_a_valid_mutant_and_refuses_a_broken_one(tmp_path):
     from validation.render import render_out_dir
     from validation.schemas import DEFAULT_CRD_DIR

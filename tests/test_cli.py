@@ -1,5 +1,6 @@
 """The operator's CLI: `npx cdktf synth --hcl` from the project root (cdktf.json runs
-`.venv/bin/python main.py`) writes every stack as HCL that `terraform fmt -check` accepts."""
+`.venv/bin/python main.py`) writes every stack as HCL that `terraform fmt -check` accepts (the
+run is the session's, tests/conftest.py's ``hcl_synth_dir``, shared with test_hcl_output)."""
 
 from __future__ import annotations
 
@@ -9,32 +10,18 @@ import subprocess
 import pytest
 import yaml
 
-from tests.conftest import PROJECT_ROOT
-
-CDKTF = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"
+from tests.conftest import CDKTF, PROJECT_ROOT
 
 
 @pytest.mark.slow
 @pytest.mark.needs("cdktf", "terraform", why="the pinned cdktf CLI of node_modules, and Terraform 1.11")
-def test_cdktf_synth_hcl_writes_every_stack_in_canonical_terraform_format(tmp_path):
-    env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "1", "PIPENV_VENV_IN_PROJECT": "1"}
-    env.pop("PG_CONN_STR", None)
-    out = tmp_path / "out"
-    result = subprocess.run(
-        [str(CDKTF), "synth", "--hcl", "--output", str(out)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    stacks = sorted(p.name for p in (out / "stacks").iterdir())
+def test_cdktf_synth_hcl_writes_every_stack_in_canonical_terraform_format(hcl_synth_dir):
+    stacks = sorted(p.name for p in (hcl_synth_dir / "stacks").iterdir())
     assert stacks == ["kubernetes", "nomad"]
     for stack in stacks:
         fmt = subprocess.run(
-            ["terraform", "fmt", "-check", "-diff", str(out / "stacks" / stack)],
-            env={**env, "TF_CLI_CONFIG_FILE": os.devnull},
+            ["terraform", "fmt", "-check", "-diff", str(hcl_synth_dir / "stacks" / stack)],
+            env={**os.environ, "CHECKPOINT_DISABLE": "1", "TF_CLI_CONFIG_FILE": os.devnull},
             capture_output=True,
             text=True,
         )

@@ -2,9 +2,9 @@
 writes nothing and says so in one line; any change of any kind of input means a new synthesis,
 so the fingerprint can never serve stale output.
 
-Two levels: one end-to-end run of main.py (a real synthesis traced with an audit hook, proving
-that every project file it opens is an input of the fingerprint; a no-op; a changed catalog
-synthesized again), and the decision main.py takes (`fingerprint.up_to_date`) against each kind
+Two levels: main.py end to end (a no-op; a changed catalog synthesized, traced with an audit
+hook, proving that every project file it opens is an input of the fingerprint; a no-op again),
+and the decision main.py takes (`fingerprint.up_to_date`) against each kind
 of input changed in turn, in a copy of the project, cheap enough to cover them all.
 """
 
@@ -59,19 +59,44 @@ def _tree_state(root: Path) -> dict[str, int]:
     return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in sorted(root.rglob("*"))}
 
 
+RECORD = "import sys; from stacks import fingerprint as f; f.record(sys.argv[1], f.current_inputs())"
+
+
 @pytest.mark.slow
-def test_main_synthesizes_then_does_nothing_then_synthesizes_a_changed_catalog(tmp_path):
+def test_main_does_nothing_then_synthesizes_a_changed_catalog_then_does_nothing(tmp_path, synth_dir):
+    """One synthesis: the output starts as the session's, with its fingerprint recorded as main.py
+    records it; the changed catalog's synthesis is the traced one, and main.py's own record of it
+    makes the next run a no-op."""
     catalog = tmp_path / "services.yaml"
     catalog.write_text((PROJECT_ROOT / "services.yaml").read_text())
     out = tmp_path / "out"
     env = clean_env(CLUSTER_STATE_CATALOG=str(catalog), CDKTF_OUTDIR=str(out), PYTHONPYCACHEPREFIX=runtime.PYCACHE)
-    trace = tmp_path / "opened.json"
+    shutil.copytree(synth_dir, out)
+    subprocess.run([sys.executable, "-c", RECORD, str(out)], cwd=PROJECT_ROOT, env=env, check=True)
 
-    first = subprocess.run(
+    def no_op() -> None:
+        before = _tree_state(out)
+        again = subprocess.run(
+            [sys.executable, str(PROJECT_ROOT / "main.py")], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        assert again.returncode == 0, again.stderr
+        assert again.stdout.strip().splitlines() == [
+            f"out is up to date: no input changed since it was synthesized ({fingerprint.FORCE_FLAG} to redo)"
+        ]
+        assert _tree_state(out) == before, "a no-op run wrote something"
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
+
+    no_op()
+    catalog.write_text(catalog.read_text().replace("image: sctx/overseerr:", "image: example.org/overseerr:", 1))
+    trace = tmp_path / "opened.json"
+    changed = subprocess.run(
         [sys.executable, "-O", "-c", TRACER, str(trace), str(PROJECT_ROOT / "main.py")],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    assert first.returncode == 0, first.stderr
+    assert changed.returncode == 0, changed.stderr
+    assert "up to date" not in changed.stdout
+    assert "example.org/overseerr:" in (out / "stacks" / "kubernetes" / "cdk.tf.json").read_text()
+
     inputs = json.loads((out / fingerprint.FILE_NAME).read_text())["inputs"]
     covered = {k.split(" ", 1)[1] for k in inputs if k.startswith("file ")}
     not_inputs = (".venv", "node_modules", ".cache")
@@ -85,25 +110,7 @@ def test_main_synthesizes_then_does_nothing_then_synthesizes_a_changed_catalog(t
     assert {"main.py", "catalog/loader.py", "files/nginx-sites/nginx.conf", "jobspecs/elk.nomad.hcl"} <= read
     assert read <= covered, f"synthesis read files the fingerprint ignores: {sorted(read - covered)}"
     assert f"catalog {catalog}" in inputs
-
-    before = _tree_state(out)
-    again = subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "main.py")], cwd=tmp_path, env=env, capture_output=True, text=True
-    )
-    assert again.returncode == 0, again.stderr
-    assert again.stdout.strip().splitlines() == [
-        f"out is up to date: no input changed since it was synthesized ({fingerprint.FORCE_FLAG} to redo)"
-    ]
-    assert _tree_state(out) == before, "a no-op run wrote something"
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
-
-    catalog.write_text(catalog.read_text().replace("image: sctx/overseerr:", "image: example.org/overseerr:", 1))
-    changed = subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "main.py")], cwd=tmp_path, env=env, capture_output=True, text=True
-    )
-    assert changed.returncode == 0, changed.stderr
-    assert "up to date" not in changed.stdout
-    assert "example.org/overseerr:" in (out / "stacks" / "kubernetes" / "cdk.tf.json").read_text()
+    no_op()
 
 
 # --- the decision, for each kind of input --------------------------------------------------

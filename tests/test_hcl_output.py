@@ -1,10 +1,11 @@
 """`npx cdktf synth --hcl` means what the JSON output means, as Terraform itself reads both.
 
-Both outputs come from the real toolchain (main.py for JSON, the pinned cdktf CLI with `--hcl`,
-which runs main.py and then formats the files). Neither stack can be planned without its
-providers, so each is turned into a provider-free copy (tests/terraform_copy.py: every resource
-a `terraform_data` holding its body verbatim) that Terraform applies; `terraform output -json`
-of the two copies must be identical. `terraform init` on the HCL itself must not warn.
+Both outputs come from the real toolchain, once per run (tests/conftest.py): the session's
+synthesis for JSON, and the pinned cdktf CLI with `--hcl`, which runs main.py and then formats
+the files. Neither stack can be planned without its providers, so each is turned into a
+provider-free copy (tests/terraform_copy.py: every resource a `terraform_data` holding its body
+verbatim) that Terraform plans; the outputs of the two plans must be identical.
+`terraform init` on the HCL itself must not warn.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import yaml
 from tests.conftest import PROJECT_ROOT
 from tests.terraform_copy import canonical, hcl_copy, json_copy
 
-CDKTF = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"
 STACKS = ["kubernetes", "nomad"]
 ENV = {
     **os.environ,
@@ -38,16 +38,10 @@ def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subpr
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory) -> dict[str, Path]:
-    """The JSON and the HCL output of the real catalog, through the operator's commands."""
-    root = tmp_path_factory.mktemp("synth")
-    env = {k: v for k, v in ENV.items() if k not in ("SYNTH_HCL_OUTPUT", "PG_CONN_STR")}
-    app = f"{sys.executable} main.py"
-    json_run = _run([sys.executable, "main.py"], PROJECT_ROOT, {**env, "CDKTF_OUTDIR": str(root / "json")})
-    assert json_run.returncode == 0, json_run.stderr
-    hcl_run = _run([str(CDKTF), "synth", "--hcl", "--app", app, "--output", str(root / "hcl")], PROJECT_ROOT, env)
-    assert hcl_run.returncode == 0, hcl_run.stdout + hcl_run.stderr
-    return {"json": root / "json", "hcl": root / "hcl"}
+def outputs(synth_dir, hcl_synth_dir) -> dict[str, Path]:
+    """The JSON and the HCL output of the real catalog: the session's synthesis (what main.py
+    writes) and the session's `npx cdktf synth --hcl` (tests/conftest.py)."""
+    return {"json": synth_dir, "hcl": hcl_synth_dir}
 
 
 @pytest.fixture(scope="module")
@@ -62,15 +56,16 @@ def terraform_env(tmp_path_factory) -> dict[str, str]:
 
 
 def _evaluate(directory: Path, env: dict[str, str]) -> tuple[dict[str, Any], str]:
-    """Applies a provider-free copy; its outputs as Terraform evaluated them, and what it printed."""
+    """Plans a provider-free copy; its outputs as Terraform evaluated them, and what it printed."""
     log = ""
-    for args in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
+    for args in (["init", "-input=false", "-no-color"], ["plan", "-input=false", "-no-color", "-out=plan.cache"]):
         result = _run(["terraform", *args], directory, env)
         log += result.stdout + result.stderr
         assert result.returncode == 0, f"terraform {args[0]} in {directory}:\n{log[-4000:]}"
-    shown = _run(["terraform", "output", "-json"], directory, env)
+    shown = _run(["terraform", "show", "-json", "plan.cache"], directory, env)
     assert shown.returncode == 0, shown.stderr
-    return canonical({name: o["value"] for name, o in json.loads(shown.stdout).items()}), log
+    outputs = json.loads(shown.stdout)["planned_values"]["outputs"]
+    return canonical({name: o["value"] for name, o in outputs.items()}), log
 
 
 def _differences(a: Any, b: Any, path: str = "") -> list[str]:
@@ -184,4 +179,13 @@ def test_a_value_the_renderer_cannot_write_stops_the_hcl_synthesis_with_one_line
     assert line.startswith(f"stack kubernetes, HCL output: kubernetes_config_map.nginx_sites_config: {why}"), line
     assert line.endswith("; use the JSON output"), line
     assert not (tmp_path / "out").exists(), "nothing is written"
-    assert _run([sys.executable, str(PROJECT_ROOT / "main.py")], tmp_path, env).returncode == 0
+    # The JSON output takes the same value: main.py's synthesis, in this process (the providers are
+    # loaded) and of that service alone (the catalog loaded whole, so every rule passed).
+    from rules import load_catalog
+    from stacks.app import build_app
+
+    loaded = load_catalog(catalog)
+    alone = loaded.model_copy(update={"services": {"nginx-sites": loaded.services["nginx-sites"]}})
+    build_app(alone, outdir=str(tmp_path / "json"), env={}).synth()
+    stack = json.loads((tmp_path / "json" / "stacks" / "kubernetes" / "cdk.tf.json").read_text())
+    assert stack["resource"]["kubernetes_config_map"]["nginx_sites_config"]["data"]["motd.sh"] == value

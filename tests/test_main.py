@@ -85,6 +85,7 @@ def test_a_bad_default_is_one_line_at_the_defaults_line_and_exits_2(tmp_path, pr
     assert previous_output.read_text() == '{"previous": true}'
 
 
+@pytest.mark.slow
 def test_a_good_catalog_replaces_the_previous_output(tmp_path, previous_output):
     result = _run_main(tmp_path, (PROJECT_ROOT / "services.yaml").read_text())
     assert result.returncode == 0, result.stderr

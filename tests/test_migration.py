@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import REFERENCE, resources_of
 
 
@@ -31,6 +33,7 @@ def test_every_old_address_has_exactly_one_new_home(stacks):
     assert ("module.elk.nomad_job.this", "nomad", "nomad_job.elk") in rows
 
 
+@pytest.mark.slow
 def test_with_adoption_on_every_resource_gets_an_import_block_with_its_provider_id(catalog, tmp_path):
     from stacks.app import build_app
 

@@ -4,21 +4,27 @@ One scratch repository holds three commits: a base (overseerr with a volume clai
 change that bumps an image, edits a config line, grows the claim template, removes a stateful
 service and adds a secret-bearing value, and the same change with the data loss acknowledged.
 Synthesis is the slow part, so the whole file runs the review three times: base and change
-(both synthesized, in parallel), change again (base from the cache), acknowledged change.
+(both synthesized, in parallel), change again (base from the cache, and the working tree a no-op
+by its fingerprint), acknowledged change (one synthesis). The scenario is made once per run and
+shared by the workers; the syntheses use the project's -O byte-code cache.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from stacks.runtime import PYCACHE
+from tests.conftest import PROJECT_ROOT, shared_once
+
+pytestmark = pytest.mark.slow  # three syntheses: started first (tests/conftest.py)
 
 SECRET_VALUE = "9f8e7d6c5b4a39281706f5e4d3c2b1a0ffee"  # high-entropy: detect-secrets flags it
 
@@ -44,8 +50,12 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 def _review(repo: Path, base: str) -> Run:
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CHECKPOINT_DISABLE": "1"}
+    # The -O byte-code of the project's cache (stacks/runtime.py; an operator's own prefix wins):
+    # in the scratch repository and its worktree, a synthesis would first compile the provider
+    # bindings again (~12 s of CPU each).
+    env["PYTHONPYCACHEPREFIX"] = PYCACHE
     done = subprocess.run(
-        [sys.executable, "-m", "review", "--root", str(repo), "--base", base, "--report", str(repo / "report.md")],
+        [sys.executable, "-m", "review", "--root", str(repo), "--base", base, "--report", str(_report(repo))],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
@@ -53,6 +63,12 @@ def _review(repo: Path, base: str) -> Run:
         timeout=600,
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def _report(repo: Path) -> Path:
+    """Beside the repository: in it, the report would be a new project file, an input of the
+    next synthesis (stacks/fingerprint.py), and the unchanged head could not be a no-op."""
+    return repo.parent / "report.md"
 
 
 def _section(report: str, heading: str) -> str:
@@ -63,7 +79,15 @@ def _section(report: str, heading: str) -> str:
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory) -> dict:
-    repo = tmp_path_factory.mktemp("review") / "repo"
+    """The scenario, made once per test run whatever the number of xdist workers (its reviews
+    cost three syntheses); every test only reads it."""
+    folder = shared_once(tmp_path_factory, "review-scenario", _make_scenario)
+    runs = json.loads((folder / "runs.json").read_text())
+    return {"repo": folder / "repo", "base": runs.pop("base")} | {name: Run(**run) for name, run in runs.items()}
+
+
+def _make_scenario(folder: Path) -> None:
+    repo = folder / "repo"
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
     for name in filter(None, tracked.stdout.split("\0")):
         source = PROJECT_ROOT / name
@@ -120,7 +144,8 @@ def scratch(tmp_path_factory) -> dict:
             "  - {address: kubernetes_deployment.tautulli, reason: Tautulli is retired with Plex}\n"
         )
     acknowledged = _review(repo, base)
-    return {"repo": repo, "base": base, "changed": changed, "again": again, "acknowledged": acknowledged}
+    runs = {"changed": changed, "again": again, "acknowledged": acknowledged}
+    (folder / "runs.json").write_text(json.dumps({"base": base} | {name: asdict(run) for name, run in runs.items()}))
 
 
 def test_an_image_bump_is_one_summary_line(scratch):
@@ -167,7 +192,7 @@ def test_a_removed_stateful_service_is_a_destroy_that_blocks(scratch):
 def test_a_secret_bearing_value_is_masked(scratch):
     report = scratch["changed"].stdout
     assert SECRET_VALUE not in report
-    assert SECRET_VALUE not in (scratch["repo"] / "report.md").read_text()
+    assert SECRET_VALUE not in _report(scratch["repo"]).read_text()
     section = _section(report, "### kubernetes / echo")
     assert "+        - name: API_TOKEN\n+          value: '***'" in section
 
@@ -180,21 +205,15 @@ def test_the_base_is_synthesized_once_and_nothing_else_in_the_cache_is_touched(s
     assert list((repo / ".cache/review/worktrees").iterdir()) == []  # the worktree it added is gone
     assert _git(repo, "worktree", "list").count("\n") == 0
     # the base checkout never touched the working tree: only the test's own edits show
-    assert {line.strip() for line in _git(repo, "status", "--porcelain").splitlines()} <= {
-        "M services.yaml",
-        "?? report.md",
-    }
+    assert {line.strip() for line in _git(repo, "status", "--porcelain").splitlines()} <= {"M services.yaml"}
 
 
 def test_a_bad_catalog_is_one_located_line_and_exit_2(scratch, tmp_path):
-    repo = scratch["repo"]
+    repo = tmp_path / "repo"  # a copy (with the cached base): the scenario is shared by the other tests
+    shutil.copytree(scratch["repo"], repo, symlinks=True)
     catalog = repo / "services.yaml"
-    good = catalog.read_text()
-    try:
-        catalog.write_text(good.replace("image: traefik/whoami:v1.11", "image: traefik/whoami", 1))
-        run = _review(repo, scratch["base"])
-    finally:
-        catalog.write_text(good)
+    catalog.write_text(catalog.read_text().replace("image: traefik/whoami:v1.11", "image: traefik/whoami", 1))
+    run = _review(repo, scratch["base"])
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     assert "services.yaml:" in run.stderr and "has no tag" in run.stderr

@@ -8,8 +8,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
+from review.base import CACHE
 from review.note import MARKER
 from tests.project_copy import copy_project
 from tests.review_fake_gitlab import FakeGitLab
@@ -17,6 +19,7 @@ from tests.test_gitlab_ci import (
     GITLAB_CI_LOCAL,
     PIPELINE,
     _shadow,
+    _share_byte_code,
     gitlab_ci_local,
     listed_jobs,
     pipeline_repository,
@@ -37,11 +40,18 @@ def test_the_diff_job_runs_on_merge_requests_only_and_needs_no_credentials(tmp_p
     assert job["script"][0] == "unset PG_CONN_STR K3S_KUBECONFIG NOMAD_TOKEN"  # not even by accident
 
 
-def test_the_diff_job_blocks_an_unacknowledged_data_loss_and_posts_one_note(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_the_diff_job_blocks_an_unacknowledged_data_loss_and_posts_one_note(tmp_path: Path, synth_dir: Path) -> None:
+    """The base is this project as it is: its output is the session's synthesis, put where
+    `make diff` caches a base by commit (.cache/review/base/<commit>), so the job synthesizes the
+    merge request only (tests/test_review.py synthesizes a base in its worktree)."""
     assert GITLAB_CI_LOCAL.exists(), "gitlab-ci-local is not installed: `npm ci` (devDependency gitlab-ci-local)"
     assert shutil.which("rsync"), "gitlab-ci-local copies the repository with rsync: install rsync"
     clone = copy_project(tmp_path / "clone")
     base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=clone, capture_output=True, text=True, check=True)
+    cached_base = clone / CACHE / "base" / base.stdout.strip() / "cdktf.out"
+    shutil.copytree(synth_dir, cached_base)
+    (cached_base / ".complete").write_text("")
     catalog = clone / "services.yaml"
     text = catalog.read_text()
     start, end = text.index("\n  media-centre:\n"), text.index("\n  matrix:\n")
@@ -50,6 +60,7 @@ def test_the_diff_job_blocks_an_unacknowledged_data_loss_and_posts_one_note(tmp_
     subprocess.run([*git, "commit", "-qam", "retire media-centre"], cwd=clone, check=True, capture_output=True)
     _shadow(ROOT / ".venv", clone / ".venv", ".synced")
     _shadow(ROOT / "node_modules", clone / "node_modules", ".installed")
+    _share_byte_code(clone)
 
     with FakeGitLab() as gitlab:
         variables = {
@@ -69,3 +80,4 @@ def test_the_diff_job_blocks_an_unacknowledged_data_loss_and_posts_one_note(tmp_
     assert "**BLOCKED**: kubernetes/kubernetes_stateful_set.plex" in report
     assert "| kubernetes | media-centre | 0 | 0 | 11 | 0 |" in report
     assert len(notes) == 1 and notes[0]["body"].startswith(MARKER) and "BLOCKED" in notes[0]["body"]
+    assert not (clone / CACHE / "worktrees").exists(), "the job synthesized the base although it was cached"
