@@ -4,7 +4,7 @@ One scratch repository holds three commits: a base (overseerr with a volume clai
 change that bumps an image, edits a config line, grows the claim template, removes a stateful
 service and adds a secret-bearing value, and the same change with the data loss acknowledged.
 Synthesis is the slow part, so the whole file runs the review three times: base and change
-(both synthesized, in parallel), change again (base from the cache), acknowledged change.
+(both synthesized, one after the other), change again (base from the cache), acknowledged change.
 """
 
 from __future__ import annotations
