@@ -42,10 +42,9 @@ import sys
 import types
 from typing import Any
 
-from jsii import _reference_map
-
 from cdktf import TerraformResource, TerraformStack
 from constructs import Construct
+from jsii import _reference_map
 
 
 @functools.cache
