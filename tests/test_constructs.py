@@ -408,7 +408,7 @@ def test_structs_with_direct_getters_read_exactly_what_the_generated_getters_rea
 
 _LAZY_PROBE = """
 import sys
-import constructs_lib  # makes the providers' submodules lazy (jsii_speed)
+import stacks.app  # what main.py imports: constructs_lib, which defers the providers' submodules, comes first
 from jsii import _reference_map
 import cdktf_cdktf_provider_kubernetes as k8s
 
