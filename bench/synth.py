@@ -6,8 +6,9 @@ all together; each figure is the median over the rounds, and a ratio to the floo
 the same run:
 
 - floor: ``bench/floor.py``, cdktf and both providers imported, one ConfigMap synthesized and
-  nothing of the project; under ``-O`` with the same warm byte-code cache as main.py, so it is
-  the best any program could do on this machine;
+  nothing of the project; under ``-O`` with the same warm byte-code cache as main.py: the
+  smallest program an operator would write (main.py imports only the provider submodules it
+  uses, constructs_lib/jsii_speed.py, so it may cost less than this floor);
 - catalog: ``python main.py --force`` on services.yaml (every stack), the operator's command;
 - generated-200 / generated-1000: main.py on a generated catalog of that many simple web services
   (Deployment, Service, Ingress, ExternalSecret, GlusterFS volume), reported with the marginal
@@ -17,7 +18,10 @@ the same run:
   the first round (as after ``pipenv sync`` alone: with ``PYTHONPYCACHEPREFIX`` set, Python
   ignores whatever byte-code the virtualenv has). The median is the steady state; the first
   run, which fills the cache, is reported on its own;
-- make synth (no-op) and make diff, when the Makefile has them (a row is skipped cleanly if not).
+- make synth (no-op), when the Makefile has it (a row is skipped cleanly if not);
+- make diff of a one-line change (``bench/diff.py``'s scratch clone and changes, a new change
+  for every run), with the base's output cached (every push after the first) and with nothing
+  cached (base and working tree both synthesized).
 
 Peak RSS is the sum over the process tree (python + node), sampled from /proc every 20 ms; the
 600 MB limit applies to every workload but the 1,000-service stress case (reported).
@@ -27,13 +31,16 @@ Peak RSS is the sum over the process tree (python + node), sampled from /proc ev
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +49,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.diff import change_one_line, scratch_clone  # noqa: E402
 from stacks.runtime import PYCACHE  # noqa: E402 (standard library only)
 
 RSS_LIMIT_MB = 600
@@ -58,6 +66,8 @@ class Workload:
     optional: bool = False  # a failure drops the row instead of the run (a colleague's target)
     first_use: bool = False  # its first run fills a cache: its time and RSS are reported on their own
     rss_limited: bool = True  # counts for the 600 MB limit (not the 1,000-service stress case)
+    cwd: Path = ROOT
+    before: Callable[[], None] | None = None  # run, untimed, before each run
     resources: int = 0
     samples: list[float] = field(default_factory=list)
     peak_mb: float = 0.0
@@ -78,10 +88,10 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+def _run(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float]:
     with tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
         peak = 0
         while proc.poll() is None:
             peak = max(peak, _tree_rss_kb(proc.pid))
@@ -185,13 +195,38 @@ def workloads(scratch: Path, base: dict[str, str], with_1000: bool) -> list[Work
             )
         )
     if _make_has("diff"):
-        found.append(Workload("make-diff", "`make diff`", [*MAKE, "diff"], env("make-diff"), optional=True))
+        found.extend(_diff_workloads(scratch / "diff", base))
     else:
         print("make diff: no such target in the Makefile, row skipped", file=sys.stderr)
     for w in found:
         if w.name in ("noop", "make-synth-noop"):  # something to be a no-op on
             subprocess.run(noop, cwd=ROOT, env=w.env, check=True, stdout=subprocess.DEVNULL)
     return found
+
+
+def _diff_workloads(folder: Path, base: dict[str, str]) -> list[Workload]:
+    """`make diff` of a one-line change in bench/diff.py's scratch clone: nothing cached (the
+    base's output removed first: base and working tree both synthesized), then the base cached."""
+    clone = scratch_clone(folder)
+    changes = itertools.count()
+    command = [*MAKE, "diff", "BASE=HEAD"]
+    change_one_line(clone, next(changes))  # a first review fills the clone's byte-code cache
+    subprocess.run(command, cwd=clone, env=base, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def cold() -> None:
+        shutil.rmtree(clone / ".cache" / "review" / "base", ignore_errors=True)  # the bench's own clone
+        change_one_line(clone, next(changes))
+
+    def cached() -> None:
+        change_one_line(clone, next(changes))
+
+    common = {"optional": True, "cwd": clone}
+    return [
+        Workload(
+            "make-diff-cold", "`make diff`, a one-line change, nothing cached", command, base, before=cold, **common
+        ),
+        Workload("make-diff", "`make diff`, a one-line change, base cached", command, base, before=cached, **common),
+    ]
 
 
 def main() -> int:
@@ -213,7 +248,9 @@ def main() -> int:
         for round_ in range(args.runs):
             for w in list(found):
                 try:
-                    elapsed, peak = _run(w.command, w.env)
+                    if w.before is not None:
+                        w.before()
+                    elapsed, peak = _run(w.command, w.env, w.cwd)
                 except RuntimeError as exc:
                     if not w.optional:
                         raise SystemExit(str(exc)) from None
@@ -227,8 +264,8 @@ def main() -> int:
                     w.peak_mb = max(w.peak_mb, peak)
             print(f"round {round_ + 1}/{args.runs} done", file=sys.stderr)
         for w in found:
-            outdir = Path(w.env.get("CDKTF_OUTDIR", scratch / "floor"))
-            w.resources = _resources(outdir) if (outdir / "stacks").exists() else 0
+            outdir = scratch / "floor" if w.name == "floor" else w.env.get("CDKTF_OUTDIR")  # none: make diff
+            w.resources = _resources(Path(outdir)) if outdir and (Path(outdir) / "stacks").exists() else 0
     results = report(found, args.runs)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)

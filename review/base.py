@@ -5,16 +5,24 @@ synthesized there by the project's own entry point, so the base is built by the 
 output is kept under ``.cache/review/base/<commit>``: a commit never changes, so every later
 ``make diff`` against it costs one synthesis, not two. The cache holds only what this module
 wrote; the worktree it adds is removed again, and nothing else is deleted.
+
+The base's synthesis keeps its ``-O`` byte-code in the checkout's own cache (``.cache/pycache``,
+stacks/runtime.py), not in the fresh worktree's: there it would compile the provider bindings
+again on every cold review (~10 s). What it compiles of the worktree's own files sits under the
+worktree's path in that cache, unique to this review, and goes with the worktree.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from stacks.runtime import PYCACHE_DIR
 
 CACHE = Path(".cache") / "review"
 _COMPLETE = ".complete"  # written after a successful synthesis: a half-written folder is never used
@@ -76,7 +84,7 @@ class Synthesis:
     label: str
     out: Path
     process: subprocess.Popen[str] | None
-    cleanup: tuple[Path, Path] | None = None  # (repository, worktree) this synthesis added
+    cleanup: tuple[Path, Path, Path] | None = None  # (repository, worktree, its byte-code) this synthesis added
 
     def wait(self) -> Path:
         if self.process is None:
@@ -85,10 +93,11 @@ class Synthesis:
             _, stderr = self.process.communicate()
         finally:
             if self.cleanup:
-                repository, worktree = self.cleanup
+                repository, worktree, byte_code = self.cleanup
                 subprocess.run(
                     ["git", "worktree", "remove", "--force", str(worktree)], cwd=repository, capture_output=True
                 )
+                shutil.rmtree(byte_code, ignore_errors=True)
         if self.process.returncode != 0:
             raise ReviewError(f"{self.label} does not synthesize:\n{stderr.strip()}")
         (self.out / _COMPLETE).write_text("")
@@ -104,7 +113,10 @@ def start_base(root: Path, commit: str, cache: Path) -> Synthesis:
     worktrees.mkdir(parents=True, exist_ok=True)
     worktree = Path(tempfile.mkdtemp(prefix=f"{commit[:12]}.", dir=worktrees))
     git(root, "worktree", "add", "--quiet", "--detach", "--force", str(worktree), commit)
-    return Synthesis(f"base {commit[:12]}", out, _synthesize(worktree, out), (root, worktree))
+    prefix = os.environ.get("PYTHONPYCACHEPREFIX") or str((root / PYCACHE_DIR).resolve())
+    byte_code = Path(prefix + str(worktree.resolve()))  # where Python puts the worktree's own files
+    process = _synthesize(worktree, out, PYTHONPYCACHEPREFIX=prefix)
+    return Synthesis(f"base {commit[:12]}", out, process, (root, worktree, byte_code))
 
 
 def start_head(root: Path, cache: Path) -> Synthesis:
@@ -115,9 +127,10 @@ def start_head(root: Path, cache: Path) -> Synthesis:
     return Synthesis("the working tree", out, _synthesize(root, out))
 
 
-def _synthesize(checkout: Path, out: Path) -> subprocess.Popen[str]:
+def _synthesize(checkout: Path, out: Path, **settings: str) -> subprocess.Popen[str]:
     out.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "CDKTF_OUTDIR": str(out.resolve()), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    env.update(settings)
     for name in _UNSET:
         env.pop(name, None)
     return subprocess.Popen(

@@ -35,7 +35,8 @@ from collections.abc import Mapping, MutableMapping
 
 NODE_OPTIONS = "--max-semi-space-size=1"
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PYCACHE = os.path.join(PROJECT_ROOT, ".cache", "pycache")
+PYCACHE_DIR = os.path.join(".cache", "pycache")  # in a checkout
+PYCACHE = os.path.join(PROJECT_ROOT, PYCACHE_DIR)
 DEBUG_ENV = "CLUSTER_STATE_DEBUG"
 
 

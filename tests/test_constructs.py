@@ -3,6 +3,10 @@ catalog model (built here from its YAML form) with a :class:`Context`."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -20,6 +24,7 @@ from catalog.model.objects import Workload as WorkloadSpec
 from catalog.model.service import ClusterSecretStore as ClusterSecretStoreSpec
 from constructs_lib.context import Context
 from constructs_lib.terraform_text import unescape
+from tests.conftest import PROJECT_ROOT
 
 RES = {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}}
 CLUSTER = Cluster.model_validate(
@@ -399,3 +404,42 @@ def test_structs_with_direct_getters_read_exactly_what_the_generated_getters_rea
     assert names and [getattr(a, n) for n in names] == [getattr(b, n) for n in names]
     assert isinstance(b, original) and fast.__jsii_type__ == original.__jsii_type__
     assert direct_getters(original) is fast, "one subclass per struct class"
+
+
+_LAZY_PROBE = """
+import sys
+import stacks.app  # what main.py imports: constructs_lib, which defers the providers' submodules, comes first
+from jsii import _reference_map
+import cdktf_cdktf_provider_kubernetes as k8s
+
+unused = "cdktf_cdktf_provider_kubernetes.persistent_volume_v1"
+print("deferred", unused not in sys.modules)
+from cdktf_cdktf_provider_kubernetes.namespace import Namespace
+print("same class", k8s.namespace.Namespace is Namespace)
+# what the jsii runtime does when node hands back an object of a type not loaded yet
+_reference_map._try_import_type_module("@cdktf/provider-kubernetes.persistentVolumeV1.PersistentVolumeV1")
+print("loaded on demand", "@cdktf/provider-kubernetes.persistentVolumeV1.PersistentVolumeV1" in _reference_map._types)
+"""
+
+
+def test_provider_submodules_are_imported_when_first_used_and_when_the_jsii_runtime_needs_their_types():
+    done = subprocess.run(
+        [sys.executable, "-c", _LAZY_PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:3] == ["deferred True", "same class True", "loaded on demand True"]
+
+
+def test_each_provider_submodule_is_registered_under_the_namespace_of_its_types():
+    from constructs_lib.jsii_speed import PROVIDER_PACKAGES, jsii_namespace
+
+    for package in PROVIDER_PACKAGES:
+        root = importlib.import_module(package)
+        for info in pkgutil.iter_modules(root.__path__):
+            if info.name.startswith("_"):
+                continue
+            module = importlib.import_module(f"{package}.{info.name}")
+            types = {c.__jsii_type__ for c in vars(module).values() if hasattr(c, "__jsii_type__")}
+            assert types, module.__name__
+            namespace = jsii_namespace(module.__name__)
+            assert all(t.split(".")[1] == namespace for t in types), (module.__name__, namespace, sorted(types)[:3])

@@ -4,7 +4,7 @@ One scratch repository holds three commits: a base (overseerr with a volume clai
 change that bumps an image, edits a config line, grows the claim template, removes a stateful
 service and adds a secret-bearing value, and the same change with the data loss acknowledged.
 Synthesis is the slow part, so the whole file runs the review three times: base and change
-(both synthesized, in parallel), change again (base from the cache, and the working tree a no-op
+(both synthesized, one after the other), change again (base from the cache, and the working tree a no-op
 by its fingerprint), acknowledged change (one synthesis). The scenario is made once per run and
 shared by the workers; the syntheses use the project's -O byte-code cache.
 """
