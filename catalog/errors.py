@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 
 EXCERPT = 60  # characters of a user's value a message may quote
+MESSAGE_MAX = 300  # characters of a problem's path and message together, whatever a rule quotes
+_LONG_WORD = re.compile(r"\S{%d,}" % (2 * EXCERPT + 1))
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -37,7 +39,16 @@ class Problem:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
         subject = f"{self.path}: " if self.path else ""
         rule = f"rule {self.rule}: " if self.rule else ""
-        return printable(f"{subject}{rule}{self.message} ({where})")
+        return f"{bounded(subject + rule + self.message)} ({where})"
+
+
+def bounded(text: str) -> str:
+    """``text`` printable and short, the one guard of every message: a rule that quotes a
+    user's value (a key in a YAML path, the declared keys it lists) cannot echo a huge one.
+    Each word longer than two excerpts becomes an excerpt; then the whole is cut at
+    :data:`MESSAGE_MAX`."""
+    text = _LONG_WORD.sub(lambda m: excerpt(m.group()), printable(text))
+    return text if len(text) <= MESSAGE_MAX else f"{text[: MESSAGE_MAX - 16]}...({len(text)} chars)"
 
 
 class CatalogError(Exception):
