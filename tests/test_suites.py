@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 import yaml
 
-from catalog import CatalogError
+from catalog import CatalogError, read_catalog
 from catalog.model import Service
 from constructs_lib.naming import object_id
 from constructs_lib.terraform_text import unescape
 from rules import load_catalog
-from suites import validated_params
+from suites import expand_catalog, validated_params
 from suites.matrix.configs import PLACEHOLDERS
 from tests.conftest import PROJECT_ROOT, resources_of, service_of
 from tests.no_skips import find_program, require
@@ -365,6 +365,14 @@ def test_what_a_suite_reads_from_its_entry_missing_is_one_located_suite_fits_lin
     (problem,) = _problem(tmp_path, name, edit).splitlines()
     assert problem.startswith(f"{path}: rule suite-fits: {message} ("), problem
     assert re.search(r"services\.yaml:\d+\)$", problem), problem
+
+
+def test_an_entry_is_expanded_only_once_the_suite_fits_rule_has_passed_it(tmp_path):
+    with pytest.raises(CatalogError):
+        _load_with(tmp_path, "gitlab", lambda e: e["ingress_routes"].pop("gitlab"))
+    declared = read_catalog(tmp_path / "services.yaml")
+    with pytest.raises(ValueError, match="before the suite-fits rule passed it: no IngressRoute 'gitlab'"):
+        expand_catalog(declared)
 
 
 def test_an_unknown_param_is_reported_at_its_own_path_and_line(tmp_path):
