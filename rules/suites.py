@@ -1,6 +1,7 @@
-"""A suite entry agrees with its suite (``suites/``): the hostnames its params name are routed,
-the ConfigMaps the suite fills are declared and not written by hand, and a script that only a
-suite writes out is used by that suite's entries only. Runs over the declared catalog: after
+"""A suite entry agrees with its suite (``suites/``): what the suite reads from the entry's
+routes and ports is there (``Suite.derived``), the ConfigMaps the suite fills are declared and
+not written by hand, and a script that only a suite writes out is used by that suite's entries
+only. Runs over the declared catalog: after
 expansion the generated parts are there. (Whether ``params`` fit the suite is their shape,
 checked by ``suites.validated_params`` before any rule.)"""
 

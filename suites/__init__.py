@@ -74,7 +74,9 @@ def expand_catalog(catalog: Catalog, params: Mapping[str, SuiteParams] | None = 
     ``params``: :func:`validated_params` of ``catalog`` when the caller has them already."""
     params = validated_params(catalog) if params is None else params
     services = {
-        name: SUITES[service.suite].expand(service, params[name]) if service.suite is not None else service
+        name: SUITES[service.suite].expanded(service.suite, service, params[name])
+        if service.suite is not None
+        else service
         for name, service in catalog.services.items()
     }
     return catalog.model_copy(update={"services": services})

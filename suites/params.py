@@ -17,11 +17,9 @@ Url = Annotated[str, Field(pattern=r"^https?://[^\s/]+(/\S*)?$")]
 
 
 class SuiteParams(Model):
-    """The params of one suite: strict, closed and frozen like every catalog model."""
-
-    def routed_hostnames(self) -> dict[str, str]:
-        """``{param name: hostname}`` that the entry's IngressRoutes must route."""
-        return {}
+    """The params of one suite: strict, closed and frozen like every catalog model. What the
+    entry's routes and ports state already is read from them (``Suite.derived``), not repeated
+    here."""
 
 
 class Database(Model):

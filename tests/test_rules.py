@@ -115,7 +115,7 @@ CASES: dict[str, tuple[Callable[[Services], None], str]] = {
         "extra",
     ),
     "default-restated": (lambda s: _overseerr(s).update(replicas=1), "overseerr"),
-    "suite-fits": (lambda s: s["matrix"]["params"].update(cinny_hostname="chat.brmartin.co.uk"), "matrix"),
+    "suite-fits": (lambda s: s["matrix"]["ingress_routes"].pop("synapse"), "matrix"),
 }
 
 

@@ -41,7 +41,7 @@ def test_the_catalog_is_valid_against_its_schema(validator):
         lambda c: c["services"]["overseerr"]["workloads"]["overseerr"].update(replicas="one"),
         lambda c: c["services"]["overseerr"]["ingresses"]["overseerr"].update(backend="overseerr"),
         lambda c: c["services"]["matrix"]["params"].update(synapse_hostnme="x.example.org"),
-        lambda c: c["services"]["gitlab"]["params"].update(ssh_port="2222"),
+        lambda c: c["services"]["gitlab"]["params"]["database"].update(port="5433"),
         lambda c: c["services"]["gitlab"]["params"]["database"].pop("host"),
         lambda c: c["services"]["gitlab"].pop("params"),
         lambda c: c["services"]["gitlab"].update(suite="gitlab-ce"),

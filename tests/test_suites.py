@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 import yaml
 
-from catalog import CatalogError
+from catalog import CatalogError, read_catalog
+from catalog.model import Service
 from constructs_lib.naming import object_id
 from constructs_lib.terraform_text import unescape
 from rules import load_catalog
-from suites import validated_params
+from suites import expand_catalog, validated_params
 from suites.matrix.configs import PLACEHOLDERS
 from tests.conftest import PROJECT_ROOT, resources_of, service_of
 from tests.no_skips import find_program, require
@@ -57,6 +58,12 @@ def external_secret(k8s: dict[str, Any], name: str) -> dict[str, Any]:
     return yaml.safe_load(unescape(k8s[f"kubectl_manifest.external_secret_{object_id(name)}"]["yaml_body"]))
 
 
+def route_host(k8s: dict[str, Any], ingress_route: str) -> str:
+    """The host of the first route of a synthesized IngressRoute (``Host(`...`)`` of its match)."""
+    body = yaml.safe_load(unescape(k8s[f"kubectl_manifest.ingress_route_{object_id(ingress_route)}"]["yaml_body"]))
+    return re.search(r"Host\(`([^`]+)`\)", body["spec"]["routes"][0]["match"]).group(1)
+
+
 # --- matrix ------------------------------------------------------------------------------------
 
 
@@ -67,7 +74,7 @@ def test_homeserver_listens_where_the_synapse_pod_and_service_expect_and_uses_th
     service_ports = {p["target_port"] for p in k8s["kubernetes_service.synapse"]["spec"]["port"]}
 
     assert homeserver["server_name"] == params.server_name
-    assert homeserver["public_baseurl"] == f"https://{params.synapse_hostname}/"
+    assert homeserver["public_baseurl"] == f"https://{route_host(k8s, 'synapse')}/"
     [listener] = homeserver["listeners"]
     assert listener["port"] == synapse["port"][0]["container_port"] and str(listener["port"]) in service_ports
     assert listener["x_forwarded"] is True and listener["resources"] == [{"names": ["client", "federation"]}]
@@ -80,7 +87,7 @@ def test_homeserver_listens_where_the_synapse_pod_and_service_expect_and_uses_th
     )
     assert args["password"] == "SYNAPSE_DB_PASSWORD_PLACEHOLDER"
     msc3861 = homeserver["experimental_features"]["msc3861"]
-    assert msc3861["issuer"] == f"https://{params.mas_hostname}"
+    assert msc3861["issuer"] == f"https://{route_host(k8s, 'mas')}"
     assert msc3861["introspection_endpoint"] == params.mas_introspection_endpoint
 
 
@@ -138,13 +145,13 @@ def test_the_synthesized_config_processor_fills_every_placeholder_from_the_matri
     assert not any(PLACEHOLDER_TOKEN.search(p.read_text()) for p in config_dir.iterdir())
 
 
-def test_wellknown_documents_send_clients_to_synapse_and_mas_and_federation_to_443(k8s, catalog):
-    params = validated_params(catalog)["matrix"]
+def test_wellknown_documents_send_clients_to_synapse_and_mas_and_federation_to_443(k8s):
+    synapse, mas = route_host(k8s, "synapse"), route_host(k8s, "mas")
     documents = config_map(k8s, "matrix-nginx-config")
     client = json.loads(documents["client"])
-    assert client["m.homeserver"]["base_url"] == f"https://{params.synapse_hostname}"
-    assert client["org.matrix.msc2965.authentication"]["issuer"] == f"https://{params.mas_hostname}/"
-    assert json.loads(documents["server"]) == {"m.server": f"{params.synapse_hostname}:443"}
+    assert client["m.homeserver"]["base_url"] == f"https://{synapse}"
+    assert client["org.matrix.msc2965.authentication"]["issuer"] == f"https://{mas}/"
+    assert json.loads(documents["server"]) == {"m.server": f"{synapse}:443"}
 
 
 def test_element_and_cinny_are_locked_to_the_catalog_homeserver(k8s, catalog):
@@ -152,8 +159,8 @@ def test_element_and_cinny_are_locked_to_the_catalog_homeserver(k8s, catalog):
     element = json.loads(config_map(k8s, "element-config")["config.json"])
     cinny = json.loads(config_map(k8s, "cinny-config")["config.json"])
     assert element["default_server_config"]["m.homeserver"] == {
-        "base_url": f"https://{params.synapse_hostname}",
-        "server_name": params.synapse_hostname,
+        "base_url": f"https://{route_host(k8s, 'synapse')}",
+        "server_name": route_host(k8s, "synapse"),
     }
     assert element["disable_custom_urls"] is True
     assert cinny["homeserverList"] == [params.server_name] and cinny["allowCustomHomeservers"] is False
@@ -186,8 +193,8 @@ def test_omnibus_settings_come_first_in_the_gitlab_env_and_follow_the_catalog_pa
     calls, settings = read_gitlab_rb(unescape(first["value"]), env=pod_env)
 
     assert calls == {
-        "external_url": f"https://{params.gitlab_hostname}",
-        "registry_external_url": f"https://{params.registry_hostname}",
+        "external_url": f"https://{route_host(k8s, 'gitlab')}",
+        "registry_external_url": f"https://{route_host(k8s, 'gitlab-registry')}",
     }
     rails = settings["gitlab_rails"]
     assert (rails["db_host"], rails["db_port"], rails["db_database"], rails["db_username"]) == (
@@ -256,19 +263,116 @@ def test_each_suite_entry_loads_on_its_own(tmp_path, name):
     _load_with(tmp_path, name, lambda entry: None)
 
 
-def test_a_hostname_param_that_no_route_serves_is_an_error(tmp_path):
-    def rename(entry):
-        entry["params"]["cinny_hostname"] = "chat.brmartin.co.uk"
-
-    message = _problem(tmp_path, "matrix", rename)
-    assert "services.matrix.params.cinny_hostname: rule suite-fits: 'chat.brmartin.co.uk' is not routed" in message
+def _expanded(tmp_path: Path, name: str, mutate) -> Service:
+    """The expanded entry ``name`` of :func:`_load_with`."""
+    _load_with(tmp_path, name, mutate)
+    return load_catalog(tmp_path / "services.yaml").services[name]
 
 
-def test_a_hostname_inside_a_raw_match_rule_counts_as_routed(tmp_path):
-    def only_mas_route_names_mas(entry):
-        entry["ingress_routes"]["mas"]["routes"][0]["match"] = "Host(`mas.brmartin.co.uk`)"
+def _route(entry: dict[str, Any], ingress_route: str) -> dict[str, Any]:
+    return entry["ingress_routes"][ingress_route]["routes"][0]
 
-    _load_with(tmp_path, "matrix", only_mas_route_names_mas)
+
+def test_synapse_and_mas_hostnames_are_the_hosts_of_their_routes(tmp_path):
+    def move(entry):
+        _route(entry, "synapse")["host"] = "hs.example.org"
+        _route(entry, "mas")["match"] = "Host(`auth.example.org`) || Host(`hs.example.org`)"
+
+    data = _expanded(tmp_path, "matrix", move).config_maps
+    homeserver = yaml.safe_load(data["synapse-config"].data["homeserver.yaml"])
+    assert homeserver["public_baseurl"] == "https://hs.example.org/"
+    assert homeserver["experimental_features"]["msc3861"]["issuer"] == "https://auth.example.org"
+    assert json.loads(data["matrix-nginx-config"].data["server"]) == {"m.server": "hs.example.org:443"}
+    client = json.loads(data["matrix-nginx-config"].data["client"])
+    assert client["org.matrix.msc2965.authentication"]["issuer"] == "https://auth.example.org/"
+    element = json.loads(data["element-config"].data["config.json"])
+    assert element["default_server_config"]["m.homeserver"]["base_url"] == "https://hs.example.org"
+
+
+def test_gitlab_hostnames_are_its_routes_hosts_and_its_ssh_port_the_host_port_of_port_ssh(tmp_path):
+    def move(entry):
+        _route(entry, "gitlab")["host"] = "code.example.org"
+        _route(entry, "gitlab-registry")["host"] = "cr.example.org"
+        entry["workloads"]["gitlab"]["containers"]["gitlab"]["ports"][1]["host_port"] = 2022
+
+    gitlab = _expanded(tmp_path, "gitlab", move).workloads["gitlab"].containers["gitlab"]
+    calls, settings = read_gitlab_rb(gitlab.env[0]["GITLAB_OMNIBUS_CONFIG"])
+    assert calls == {"external_url": "https://code.example.org", "registry_external_url": "https://cr.example.org"}
+    assert settings["gitlab_rails"]["gitlab_shell_ssh_port"] == 2022
+
+
+def _rename_omnibus(containers: dict[str, Any]) -> None:
+    containers["omnibus"] = containers.pop("gitlab")
+
+
+# (entry, edit, the one line of suite-fits: its YAML path and its message)
+MISSING_SOURCES = {
+    "no IngressRoute synapse": (
+        "matrix",
+        lambda e: e["ingress_routes"].pop("synapse"),
+        "services.matrix.ingress_routes",
+        "no IngressRoute 'synapse': the matrix suite reads synapse_hostname from it",
+    ),
+    "a route without a host": (
+        "matrix",
+        lambda e: _route(e, "synapse").update(host=None, path_prefix="/_matrix"),
+        "services.matrix.ingress_routes.synapse.routes[0]",
+        "routes no host: the matrix suite reads synapse_hostname from it; give it host:, or Host(`...`) in its match:",
+    ),
+    "a match without Host()": (
+        "matrix",
+        lambda e: _route(e, "mas").update(match="PathPrefix(`/auth`)"),
+        "services.matrix.ingress_routes.mas.routes[0]",
+        "routes no host: the matrix suite reads mas_hostname from it; give it host:, or Host(`...`) in its match:",
+    ),
+    "a match whose Host() is no hostname": (
+        "matrix",
+        lambda e: _route(e, "mas").update(match="Host(`mas\u202e.example.org`)"),
+        "services.matrix.ingress_routes.mas.routes[0].match",
+        "Host('mas\\u202e.example.org') is not a valid hostname: the matrix suite reads mas_hostname from it",
+    ),
+    "no IngressRoute gitlab-registry": (
+        "gitlab",
+        lambda e: e["ingress_routes"].pop("gitlab-registry"),
+        "services.gitlab.ingress_routes",
+        "no IngressRoute 'gitlab-registry': the gitlab suite reads registry_hostname from it",
+    ),
+    "no port ssh": (
+        "gitlab",
+        lambda e: e["workloads"]["gitlab"]["containers"]["gitlab"]["ports"].pop(1),
+        "services.gitlab.workloads.gitlab.containers.gitlab.ports",
+        "no port named 'ssh': the gitlab suite reads ssh_port from it",
+    ),
+    "port ssh without host_port": (
+        "gitlab",
+        lambda e: e["workloads"]["gitlab"]["containers"]["gitlab"]["ports"][1].pop("host_port"),
+        "services.gitlab.workloads.gitlab.containers.gitlab.ports[1]",
+        "port 'ssh' has no host_port: the gitlab suite reads ssh_port from it",
+    ),
+    "no Omnibus container": (
+        "gitlab",
+        lambda e: _rename_omnibus(e["workloads"]["gitlab"]["containers"]),
+        "services.gitlab.workloads.gitlab.containers",
+        "workloads.gitlab.containers.gitlab must be declared with its port 'ssh': the gitlab suite reads ssh_port "
+        "from it",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", MISSING_SOURCES)
+def test_what_a_suite_reads_from_its_entry_missing_is_one_located_suite_fits_line(tmp_path, case):
+    name, edit, path, message = MISSING_SOURCES[case]
+    (problem,) = _problem(tmp_path, name, edit).splitlines()
+    assert problem.startswith(f"{path}: rule suite-fits: {message} ("), problem
+    assert re.search(r"services\.yaml:\d+\)$", problem), problem
+
+
+def test_an_entry_is_expanded_only_once_the_suite_fits_rule_has_passed_it(tmp_path):
+    with pytest.raises(CatalogError):
+        _load_with(tmp_path, "gitlab", lambda e: e["ingress_routes"].pop("gitlab"))
+    declared = read_catalog(tmp_path / "services.yaml")
+    with pytest.raises(ValueError, match="before the suite-fits rule passed it: no IngressRoute 'gitlab'"):
+        expand_catalog(declared)
 
 
 def test_an_unknown_param_is_reported_at_its_own_path_and_line(tmp_path):
@@ -289,9 +393,13 @@ def test_params_of_another_suite_are_refused_at_their_own_lines(tmp_path):
     def matrix_params(entry):
         entry["params"] = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())["services"]["matrix"]["params"]
 
+    def gitlab_params(entry):
+        entry["params"] = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())["services"]["gitlab"]["params"]
+
     problems = _problem(tmp_path, "gitlab", matrix_params).splitlines()
+    problems += _problem(tmp_path, "matrix", gitlab_params).splitlines()
     assert any(p.startswith("services.gitlab.params.server_name: unknown key 'server_name'; ") for p in problems)
-    assert any(p.startswith("services.gitlab.params.gitlab_hostname: field required") for p in problems)
+    assert any(p.startswith("services.matrix.params.server_name: field required") for p in problems)
     assert all(re.search(r"\(.*services\.yaml:\d+\)$", p) for p in problems), problems
 
 
@@ -324,17 +432,16 @@ def _main(tmp_path: Path, text: str) -> subprocess.CompletedProcess:
 # (edit of the gitlab entry: old, new text; what its one line says; the text on the line it names)
 SUITE_ERRORS = {
     "wrong params key": (
-        "      ssh_port: 2222\n",
-        "      ssh_port: 2222\n      ssh_host: git.brmartin.co.uk\n",
-        "services.gitlab.params.ssh_host: unknown key 'ssh_host'; allowed: gitlab_hostname, registry_hostname, "
-        "ssh_port, database, db_password_env",
-        "ssh_host:",
+        "    params:\n      database: {host: 192.168.1.10, port: 5433, name: gitlabhq_production",
+        "    params:\n      ssh_port: 2222\n      database: {host: 192.168.1.10, port: 5433, name: gitlabhq_production",
+        "services.gitlab.params.ssh_port: unknown key 'ssh_port'; allowed: database, db_password_env",
+        "ssh_port:",
     ),
     "wrong type": (
-        "      ssh_port: 2222\n",
-        "      ssh_port: '2222'\n",
-        "services.gitlab.params.ssh_port: expected an integer, got a string '2222'",
-        "ssh_port: '2222'",
+        "port: 5433, name: gitlabhq_production",
+        "port: '5433', name: gitlabhq_production",
+        "services.gitlab.params.database.port: expected an integer, got a string '5433'",
+        "port: '5433', name: gitlabhq_production",
     ),
     "nested value out of range": (
         "port: 5433, name: gitlabhq_production",
@@ -347,6 +454,13 @@ SUITE_ERRORS = {
         "    suite: gitlab-ce\n",
         "services.gitlab.suite: unknown suite 'gitlab-ce'; known: gitlab, matrix",
         "suite: gitlab-ce",
+    ),
+    "what the suite reads, missing": (
+        "{name: ssh, port: 22, host_port: 2222}",
+        "{name: ssh, port: 22}",
+        "services.gitlab.workloads.gitlab.containers.gitlab.ports[1]: rule suite-fits: port 'ssh' has no host_port: "
+        "the gitlab suite reads ssh_port from it",
+        "{name: ssh, port: 22}",
     ),
 }
 
@@ -368,19 +482,17 @@ def test_a_suite_error_is_one_located_line_and_exit_2_through_main(tmp_path, cas
     assert result.stderr.splitlines() == [f"{message} (services.yaml:{line})"]
 
 
-# hostile or mistyped params of the gitlab entry: (old, new text, the one line's start, text on its line)
+# hostile or mistyped params of the suite entries: (old, new text, the one line's start, text on its line)
 HOSTILE_PARAMS = {
     "params a list": (
-        "    params:\n      gitlab_hostname: git.brmartin.co.uk\n      registry_hostname: registry.brmartin.co.uk\n"
-        "      ssh_port: 2222\n"
-        "      database: {host: 192.168.1.10, port: 5433, name: gitlabhq_production, user: gitlab}\n",
-        "    params: [gitlab_hostname]\n",
+        "    params:\n      database: {host: 192.168.1.10, port: 5433, name: gitlabhq_production, user: gitlab}\n",
+        "    params: [database]\n",
         "services.gitlab.params: expected a mapping, got a list",
         "params: [",
     ),
     "a key that is no string": (
-        "      ssh_port: 2222\n",
-        "      ssh_port: 2222\n      1: x\n",
+        "    params:\n      database: {host: 192.168.1.10, port: 5433, name: gitlabhq_production",
+        "    params:\n      1: x\n      database: {host: 192.168.1.10, port: 5433, name: gitlabhq_production",
         "services.gitlab.params: key 1 must be a string",
         "1: x",
     ),
@@ -391,10 +503,10 @@ HOSTILE_PARAMS = {
         "database: postgres",
     ),
     "a control character in a hostname": (
-        "      gitlab_hostname: git.brmartin.co.uk\n",
-        '      gitlab_hostname: "git\\u202ebrmartin.co.uk"\n',
-        "services.gitlab.params.gitlab_hostname: 'git\\u202ebrmartin.co.uk' is not a valid hostname",
-        'gitlab_hostname: "git',
+        "      turn_hostname: turn.brmartin.co.uk\n",
+        '      turn_hostname: "turn\\u202ebrmartin.co.uk"\n',
+        "services.matrix.params.turn_hostname: 'turn\\u202ebrmartin.co.uk' is not a valid hostname",
+        'turn_hostname: "turn',
     ),
 }
 
@@ -462,7 +574,7 @@ def test_the_env_the_matrix_suite_sets_is_not_written_by_hand(tmp_path):
     assert "config-processor.env: rule suite-fits: HS_TOKEN is set by the matrix suite" in message
 
 
-def test_gitlab_omnibus_settings_are_generated_not_written_and_need_the_password_env_and_ssh_host_port(tmp_path):
+def test_gitlab_omnibus_settings_are_generated_not_written_and_need_the_password_env(tmp_path):
     def gitlab(entry):
         return entry["workloads"]["gitlab"]["containers"]["gitlab"]
 
@@ -470,6 +582,3 @@ def test_gitlab_omnibus_settings_are_generated_not_written_and_need_the_password
         tmp_path, "gitlab", lambda e: gitlab(e)["env"].append({"GITLAB_OMNIBUS_CONFIG": "external_url 'x'"})
     )
     assert "must set GITLAB_DB_PASSWORD" in _problem(tmp_path, "gitlab", lambda e: gitlab(e).update(env=[]))
-    assert "services.gitlab.params.ssh_port: rule suite-fits: 2222 is not the host_port" in _problem(
-        tmp_path, "gitlab", lambda e: gitlab(e)["ports"][1].update(host_port=2223)
-    )

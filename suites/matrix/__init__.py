@@ -5,17 +5,20 @@ generated from ``params`` (:class:`~suites.matrix.params.MatrixParams`) by the b
 ``configs.py`` into the ConfigMaps the entry declares. Synapse's secrets are not here: its
 templates carry ``*_PLACEHOLDER`` tokens that the ``config-processor`` init container
 (``script: {builder: synapse-config}``, written out here) replaces in the pod, so the
-expansion also sets every env var the script reads.
+expansion also sets every env var the script reads. The public hostnames of Synapse and MAS
+are read from the entry's IngressRoutes (:data:`DERIVED`), where operators edit them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from catalog.model import Service
 from catalog.model.pod import Container, SecretRef
 from suites.base import (
     Finding,
+    RouteHost,
     Suite,
     containers,
     env_names,
@@ -49,15 +52,21 @@ GENERATED_CONFIG_MAPS = {
 }
 
 
-def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
+# The hostnames the generated documents name, each the host of the entry's IngressRoute of that
+# name (the route stays their one place). Element's and Cinny's routes are read by nothing.
+DERIVED = {"synapse_hostname": RouteHost("synapse"), "mas_hostname": RouteHost("mas")}
+
+
+def matrix_documents(p: MatrixParams, derived: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     """``{ConfigMap: {key: text}}`` of everything the suite generates; the keys are
-    :data:`GENERATED_CONFIG_MAPS`."""
+    :data:`GENERATED_CONFIG_MAPS`; ``derived``: the values of :data:`DERIVED`."""
+    synapse_hostname, mas_hostname = derived["synapse_hostname"], derived["mas_hostname"]
     return {
         "synapse-config": {
             HOMESERVER_FILE: homeserver_config(
                 server_name=p.server_name,
-                synapse_hostname=p.synapse_hostname,
-                mas_hostname=p.mas_hostname,
+                synapse_hostname=synapse_hostname,
+                mas_hostname=mas_hostname,
                 mas_introspection_endpoint=p.mas_introspection_endpoint,
                 account_management_url=p.account_management_url,
                 turn_hostname=p.turn_hostname,
@@ -71,10 +80,10 @@ def matrix_documents(p: MatrixParams) -> dict[str, dict[str, str]]:
             ),
         },
         "matrix-nginx-config": {
-            "client": wellknown_client(synapse_hostname=p.synapse_hostname, mas_hostname=p.mas_hostname),
-            "server": wellknown_server(synapse_hostname=p.synapse_hostname),
+            "client": wellknown_client(synapse_hostname=synapse_hostname, mas_hostname=mas_hostname),
+            "server": wellknown_server(synapse_hostname=synapse_hostname),
         },
-        "element-config": {"config.json": element_config(synapse_hostname=p.synapse_hostname)},
+        "element-config": {"config.json": element_config(synapse_hostname=synapse_hostname)},
         "cinny-config": {"config.json": cinny_config(homeservers=[p.server_name])},
     }
 
@@ -100,11 +109,11 @@ def _config_processor(container: Container) -> Container:
     return container.model_copy(update={"env": [*PLACEHOLDER_ENV, *container.env]}).running(script)
 
 
-def expand(service: Service, p: MatrixParams) -> Service:
+def expand(service: Service, p: MatrixParams, derived: Mapping[str, Any]) -> Service:
     """The generated documents into their ConfigMaps, the secret keys their placeholders are
     filled from into the Secret; every container that runs the synapse-config script runs it
     written out, the placeholder env first in its env."""
-    service = with_secret_keys_first(with_config_map_data(service, matrix_documents(p)), SECRET_KEYS)
+    service = with_secret_keys_first(with_config_map_data(service, matrix_documents(p, derived)), SECRET_KEYS)
     return with_containers(service, _config_processor)
 
 
@@ -116,4 +125,12 @@ def findings(service: Service, p: MatrixParams) -> Iterator[Finding]:
             yield where + ("env",), f"{', '.join(written)} is set by the matrix suite (synapse-config); remove it"
 
 
-SUITE = Suite(MatrixParams, expand, findings, GENERATED_CONFIG_MAPS, SECRET_KEYS, frozenset({SCRIPT}))
+SUITE = Suite(
+    MatrixParams,
+    expand,
+    findings,
+    derived=DERIVED,
+    generated_config_maps=GENERATED_CONFIG_MAPS,
+    secret_keys=SECRET_KEYS,
+    scripts=frozenset({SCRIPT}),
+)

@@ -18,14 +18,12 @@ class MatrixParams(SuiteParams):
     static files); the suite adds the generated keys. Secrets stay ``*_PLACEHOLDER`` tokens,
     filled in the pod by an init container running ``script: {builder: synapse-config}``; the
     suite sets that container's env from the Secret (``DB_PASSWORD`` from key ``db_password``, ...).
+    The public hostnames of Synapse and MAS are not params: each is the host of the entry's
+    IngressRoute of that name (``synapse``, ``mas``; see ``suites/matrix/__init__.py``).
     """
 
     server_name: Hostname = Field(description="The Matrix domain of user ids (@user:<server_name>).")
-    synapse_hostname: Hostname
-    mas_hostname: Hostname
-    element_hostname: Hostname
-    cinny_hostname: Hostname
-    turn_hostname: Hostname
+    turn_hostname: Hostname = Field(description="The TURN server Synapse hands to clients (not routed here).")
     account_management_url: Url = Field(description="Where MAS sends users to manage their account.")
     mas_introspection_endpoint: Url = Field(description="MAS's token introspection URL, reached in-cluster.")
     whatsapp_bridge_url: Url = Field(description="In-cluster URL Synapse pushes appservice transactions to.")
@@ -34,11 +32,3 @@ class MatrixParams(SuiteParams):
         description="The bridge's appservice sender localpart, as in its own registration.yaml (not a secret).",
     )
     database: Database
-
-    def routed_hostnames(self) -> dict[str, str]:
-        return {
-            "synapse_hostname": self.synapse_hostname,
-            "mas_hostname": self.mas_hostname,
-            "element_hostname": self.element_hostname,
-            "cinny_hostname": self.cinny_hostname,
-        }
