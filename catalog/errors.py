@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 EXCERPT = 60  # characters of a user's value a message may quote
 MESSAGE_MAX = 300  # characters of a problem's path and message together, whatever a rule quotes
-_LONG_WORD = re.compile(r"\S{%d,}" % (2 * EXCERPT + 1))
+_LONG_WORD = re.compile(rf"\S{{{2 * EXCERPT + 1},}}")
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
