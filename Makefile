@@ -48,10 +48,11 @@ setup-dev: .venv/.synced node_modules/.installed system-packages
 
 # Every package of both sections, then the byte-code of whatever is still without it (what an
 # earlier runtime setup installed with --no-compile): the tests run with PYTHONDONTWRITEBYTECODE.
+# (pip --no-compile and compileall -j0 for everything instead: no faster on 2 cores, 34 s vs 35 s.)
 .venv/.synced: Pipfile.lock | .venv/bin/python
 	$(PYTHON) -m tools.lock_requirements --dev -o .venv/requirements-dev.txt
 	$(PIP_INSTALL) -r .venv/requirements-dev.txt
-	$(PYTHON) -m compileall -q -j0 $$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("purelib"))') >/dev/null
+	$(PYTHON) -m compileall -q -j0 $$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 	touch $@ .venv/.synced-runtime
 
 # A dev setup newer than the lock file holds the runtime packages already. --no-compile: synthesis
