@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
 import sys
 import tomllib
 from importlib import metadata
@@ -221,3 +222,56 @@ def test_every_import_of_what_the_runtime_setup_runs_is_in_the_locks_default_sec
         if not names & default:
             missing.append(f"{top} (imported by {importer}; installed from {sorted(names) or 'nothing'})")
     assert missing == []
+
+
+# ---- the real client: pip installs what the requirements say, and refuses a wrong hash -------
+
+
+def _wheel(directory: Path, name: str, version: str) -> Path:
+    """A minimal pure-Python wheel, built here: the test needs no index and no network."""
+    import zipfile
+
+    path = directory / f"{name}-{version}-py3-none-any.whl"
+    info = f"{name}-{version}.dist-info"
+    files = {
+        f"{name}/__init__.py": "",
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    files[f"{info}/RECORD"] = "".join(f"{f},,\n" for f in [*files, f"{info}/RECORD"])
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, text in files.items():
+            archive.writestr(member, text)
+    return path
+
+
+def _pip_install(tmp_path: Path, lock: dict) -> subprocess.CompletedProcess[str]:
+    requirements = tmp_path / "requirements.txt"
+    assert lock_requirements.main(["--lock", str(_write_lock(tmp_path, lock)), "-o", str(requirements)]) == 0
+    command = [sys.executable, "-m", "pip", "install", "--isolated", "--no-index", "--find-links", str(tmp_path)]
+    command += ["--no-deps", "--require-hashes", "--no-compile", "--target", str(tmp_path / "site")]
+    return subprocess.run([*command, "-r", str(requirements)], capture_output=True, text=True, timeout=120)
+
+
+def test_pip_installs_the_written_requirements_and_refuses_a_hash_that_does_not_match(tmp_path):
+    """The line format (pin, marker, hashes on one line) is pip's; a marker that does not hold
+    skips its package (no file of it exists here); a changed file is refused."""
+    import hashlib
+
+    wheel = _wheel(tmp_path, "demo_pkg", "1.0")
+    digest = "sha256:" + hashlib.sha256(wheel.read_bytes()).hexdigest()
+    lock = {
+        "_meta": LOCK["_meta"],
+        "default": {
+            "demo-pkg": {"version": "==1.0", "hashes": [digest], "markers": "python_version >= '3.10'"},
+            "never-here": {"version": "==2.0", "hashes": [digest], "markers": "python_version < '3.0'"},
+        },
+        "develop": {},
+    }
+    installed = _pip_install(tmp_path, lock)
+    assert installed.returncode == 0, installed.stderr
+    assert (tmp_path / "site" / "demo_pkg" / "__init__.py").is_file()
+
+    lock["default"]["demo-pkg"]["hashes"] = ["sha256:" + "0" * 64]
+    refused = _pip_install(tmp_path, lock)
+    assert refused.returncode != 0 and "DO NOT MATCH THE HASHES" in refused.stderr, refused.stderr
