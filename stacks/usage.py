@@ -25,6 +25,7 @@ make targets (each sets up what it needs first):
   make clean      remove what synth and render wrote (keeps state and Terraform's files)
   make setup      install what synthesis needs (.venv)
   make cli        install the pinned cdktf CLI too (node_modules), for `npx cdktf diff|deploy`
+  make lock       Pipfile.lock from the Pipfile (pipenv); the setups install from the lock
   make help       this text
 
 environment:
