@@ -183,7 +183,8 @@ def _imports(path: Path, module: str) -> set[str]:
 
 def _third_party_imports(entry_points: set[str]) -> dict[str, str]:
     """top-level name of each non-project, non-stdlib module reached -> a module that imports it."""
-    project = {p.name for p in PROJECT_ROOT.iterdir() if (p / "__init__.py").is_file() or p.suffix == ".py"}
+    # the project's own packages, namespace packages (bench/) included
+    project = {p.name for p in PROJECT_ROOT.iterdir() if p.is_dir() and any(p.glob("*.py"))}
     project |= {p.stem for p in PROJECT_ROOT.glob("*.py")}
     seen, todo, outside = set(), sorted(entry_points), {}
     while todo:
