@@ -19,6 +19,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 pytest_plugins = [
     "tests.conftest_pg",  # a throw-away PostgreSQL for the state-backend tests
     "tests.no_skips",  # missing programs fail the test; CI fails on any skip
+    "tests.main_run",  # one main.py synthesis over a previous output, shared by its readers
 ]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -19,98 +19,48 @@ from pathlib import Path
 
 import pytest
 
-from stacks import fingerprint, runtime
+from stacks import fingerprint
 from tests.conftest import PROJECT_ROOT
-
-FINGERPRINTED_ENV = (*fingerprint.ENV_NAMES, *fingerprint.ENV_PRESENCE_ONLY)
-
-# Runs main.py under -O in this process (no re-exec, so the hook sees the synthesis) and lists
-# every file opened for reading and every module imported (a module loaded from byte-code opens
-# no source file).
-TRACER = """
-import atexit, json, os, runpy, sys
-opened = set()
-def hook(event, args):
-    if event == "open" and isinstance(args[0], (str, bytes)) and (args[1] is None or "r" in str(args[1])):
-        opened.add(os.path.abspath(os.fsdecode(args[0])))
-sys.addaudithook(hook)
-trace, main = sys.argv[1], sys.argv[2]
-def dump():
-    imported = {getattr(m, "__file__", None) for m in list(sys.modules.values())}
-    opened.update(os.path.abspath(f) for f in imported if isinstance(f, str))
-    open(trace, "w").write(json.dumps(sorted(opened)))
-atexit.register(dump)
-sys.argv = sys.argv[2:]
-sys.path.insert(0, os.path.dirname(main))
-runpy.run_path(main, run_name="__main__")
-"""
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """This environment without any variable the fingerprint reads, plus ``extra``."""
-    env = {
-        k: v for k, v in os.environ.items() if k not in FINGERPRINTED_ENV and not k.startswith(fingerprint.ENV_PREFIXES)
-    }
-    env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
-    return {**env, **extra}
-
-
-def _tree_state(root: Path) -> dict[str, int]:
-    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in sorted(root.rglob("*"))}
-
-
-RECORD = "import sys; from stacks import fingerprint as f; f.record(sys.argv[1], f.current_inputs())"
+from tests.main_run import NEW_IMAGE, clean_env, tree_state
 
 
 @pytest.mark.slow
-def test_main_does_nothing_then_synthesizes_a_changed_catalog_then_does_nothing(tmp_path, synth_dir):
-    """One synthesis: the output starts as the session's, with its fingerprint recorded as main.py
-    records it; the changed catalog's synthesis is the traced one, and main.py's own record of it
-    makes the next run a no-op."""
-    catalog = tmp_path / "services.yaml"
-    catalog.write_text((PROJECT_ROOT / "services.yaml").read_text())
-    out = tmp_path / "out"
-    env = clean_env(CLUSTER_STATE_CATALOG=str(catalog), CDKTF_OUTDIR=str(out), PYTHONPYCACHEPREFIX=runtime.PYCACHE)
-    shutil.copytree(synth_dir, out)
-    subprocess.run([sys.executable, "-c", RECORD, str(out)], cwd=PROJECT_ROOT, env=env, check=True)
+def test_main_does_nothing_then_synthesizes_a_changed_catalog_then_does_nothing(main_run):
+    """One synthesis, shared with tests/test_main.py (tests/main_run.py): the output starts as the
+    session's, with its fingerprint recorded as main.py records it; the changed catalog's
+    synthesis is the traced one, and main.py's own record of it makes the next run a no-op."""
+    up_to_date = f"out is up to date: no input changed since it was synthesized ({fingerprint.FORCE_FLAG} to redo)"
+    before = main_run.no_op_before
+    assert before.returncode == 0, before.stderr
+    assert before.stdout.strip().splitlines() == [up_to_date]
+    assert not main_run.wrote_before, "a no-op run wrote something"
 
-    def no_op() -> None:
-        before = _tree_state(out)
-        again = subprocess.run(
-            [sys.executable, str(PROJECT_ROOT / "main.py")], cwd=tmp_path, env=env, capture_output=True, text=True
-        )
-        assert again.returncode == 0, again.stderr
-        assert again.stdout.strip().splitlines() == [
-            f"out is up to date: no input changed since it was synthesized ({fingerprint.FORCE_FLAG} to redo)"
-        ]
-        assert _tree_state(out) == before, "a no-op run wrote something"
-        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
-
-    no_op()
-    catalog.write_text(catalog.read_text().replace("image: sctx/overseerr:", "image: example.org/overseerr:", 1))
-    trace = tmp_path / "opened.json"
-    changed = subprocess.run(
-        [sys.executable, "-O", "-c", TRACER, str(trace), str(PROJECT_ROOT / "main.py")],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    changed = main_run.changed
     assert changed.returncode == 0, changed.stderr
     assert "up to date" not in changed.stdout
-    assert "example.org/overseerr:" in (out / "stacks" / "kubernetes" / "cdk.tf.json").read_text()
+    assert NEW_IMAGE in (main_run.out / "stacks" / "kubernetes" / "cdk.tf.json").read_text()
 
+    out = main_run.out
     inputs = json.loads((out / fingerprint.FILE_NAME).read_text())["inputs"]
     covered = {k.split(" ", 1)[1] for k in inputs if k.startswith("file ")}
     not_inputs = (".venv", "node_modules", ".cache")
     read = {
         str(Path(p).relative_to(PROJECT_ROOT))
-        for p in json.loads(trace.read_text())
+        for p in json.loads(main_run.trace.read_text())
         if p.startswith(f"{PROJECT_ROOT}{os.sep}") and os.path.isfile(p) and "__pycache__" not in p
     }
     read = {p for p in read if not p.startswith(not_inputs)}
     assert read, "the trace saw no project file: the audit hook is not working"
     assert {"main.py", "catalog/loader.py", "files/nginx-sites/nginx.conf", "jobspecs/elk.nomad.hcl"} <= read
     assert read <= covered, f"synthesis read files the fingerprint ignores: {sorted(read - covered)}"
-    assert f"catalog {catalog}" in inputs
-    no_op()
+    assert f"catalog {main_run.catalog}" in inputs
+
+    state = tree_state(out)
+    again = main_run.main()
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip().splitlines() == [up_to_date]
+    assert tree_state(out) == state, "a no-op run wrote something"
+    assert [p.name for p in main_run.folder.iterdir() if p.name.startswith(".out.")] == []
 
 
 # --- the decision, for each kind of input --------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from tests.conftest import PROJECT_ROOT
+from tests.main_run import NEW_IMAGE
 
 
 def _run_main(tmp_path, catalog_text: str) -> subprocess.CompletedProcess:
@@ -86,16 +87,19 @@ def test_a_bad_default_is_one_line_at_the_defaults_line_and_exits_2(tmp_path, pr
 
 
 @pytest.mark.slow
-def test_a_good_catalog_replaces_the_previous_output(tmp_path, previous_output):
-    result = _run_main(tmp_path, (PROJECT_ROOT / "services.yaml").read_text())
+def test_a_good_catalog_replaces_the_previous_output(main_run):
+    """The synthesis shared with tests/test_fingerprint.py (tests/main_run.py): a changed catalog
+    over the previous output (the session's, with its fingerprint)."""
+    result = main_run.changed
     assert result.returncode == 0, result.stderr
     assert [line.split(" -> ")[0] for line in result.stdout.splitlines()] == [
         "kubernetes: 124 resources",
         "nomad: 6 resources",
     ]
-    assert '"previous"' not in previous_output.read_text()
-    assert (tmp_path / "cdktf.out" / "stacks" / "nomad" / "cdk.tf.json").exists()
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".cdktf.out")] == [], "no scratch dir left behind"
+    kubernetes = (main_run.out / "stacks" / "kubernetes" / "cdk.tf.json").read_text()
+    assert NEW_IMAGE in kubernetes, "the previous output is still there"
+    assert (main_run.out / "stacks" / "nomad" / "cdk.tf.json").exists()
+    assert [p.name for p in main_run.folder.iterdir() if p.name.startswith(".out")] == [], "no scratch dir left behind"
 
 
 def test_help_lists_the_make_targets_and_every_variable_the_code_reads_without_importing_cdktf():
