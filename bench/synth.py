@@ -125,7 +125,7 @@ def generated_catalog(count: int) -> str:
                                 "requests": {"cpu": "10m", "memory": "32Mi"},
                                 "limits": {"cpu": "100m", "memory": "128Mi"},
                             },
-                            "liveness": {"http": "/health", "period": 30},
+                            "liveness": {"http": "/health"},  # its period from defaults:
                         }
                     },
                     "volumes": {"data": {"glusterfs": "data"}},

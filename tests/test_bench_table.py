@@ -35,3 +35,14 @@ def test_the_readme_section_is_replaced_and_nothing_else():
     assert replace_in_readme(updated, table(RESULTS)) == updated
     assert updated.split(BEGIN)[0] == readme.split(BEGIN)[0]
     assert updated.split(END)[1] == readme.split(END)[1]
+
+
+def test_the_benchmarks_generated_catalog_is_a_valid_catalog(tmp_path):
+    """The 200- and 1,000-service rows synthesize this catalog: a rule it breaks (it once restated
+    the probe period that ``defaults:`` gives) stops the whole bench."""
+    from bench.synth import generated_catalog
+    from rules import load_catalog
+
+    path = tmp_path / "services.yaml"
+    path.write_text(generated_catalog(3))
+    assert sorted(load_catalog(path).services) == ["app0000", "app0001", "app0002"]
