@@ -682,15 +682,15 @@ def _assert_clean(problems, fragment: str, line: int | None) -> None:
 @pytest.mark.parametrize("case", LOADER_CASES, ids=[c.id for c in LOADER_CASES])
 def test_a_hostile_document_is_refused_fast_in_bounded_memory_with_located_lines(tmp_path, case):
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU, not wall: the bound must hold on a machine busy with others
     try:
         problems = _problems(tmp_path, case.text())
     finally:
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     _assert_clean(problems, case.fragment, case.line)
-    assert elapsed < 1.0, f"took {elapsed:.2f} s"
+    assert elapsed < 1.0, f"took {elapsed:.2f} s of CPU"
     assert peak < 100e6, f"used {peak / 1e6:.0f} MB"
 
 
