@@ -15,9 +15,26 @@ interprets one. Terraform parses and evaluates the copy, and refuses it if the s
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+
+def terraform(folder: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The real Terraform run in ``folder`` on a copy (``-no-color``): no CLI config of the
+    machine's, no checkpoint call, no PostgreSQL state from the environment."""
+    program = shutil.which("terraform")
+    assert program, "terraform is not on PATH: this test needs the real Terraform (1.11)"
+    env = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "TF_CLI_CONFIG_FILE": os.devnull}
+    env.pop("PG_CONN_STR", None)
+    return subprocess.run(
+        [program, *args, "-no-color"], cwd=folder, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
 
 RESOURCE_REFERENCE = re.compile(r"\b([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)\b")
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from pydantic import ValidationError
 
 from catalog.model import Catalog
 from tests.conftest import PROJECT_ROOT
+from tests.terraform_copy import terraform
 
 BASE = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
 VOLUME = {
@@ -167,18 +166,7 @@ def _provider_free(stack: dict[str, Any]) -> dict[str, Any]:
 
 
 def _terraform(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    terraform = shutil.which("terraform")
-    assert terraform, "terraform is not on PATH: the CSI volume tests need the real Terraform (1.11)"
-    env = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "TF_CLI_CONFIG_FILE": os.devnull}
-    env.pop("PG_CONN_STR", None)
-    return subprocess.run(
-        [terraform, *args, "-no-color", "-input=false"],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return terraform(folder, *args, "-input=false")
 
 
 def _write(folder: Path, stack: dict[str, Any]) -> None:

@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from tests.conftest import PROJECT_ROOT
+from tests.terraform_copy import terraform
 
 STACK = "probe"
 TIMEOUT = 120
@@ -53,13 +54,7 @@ def _synth(outdir: Path, resources: int = 2) -> None:
 
 
 def _terraform(stack_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    terraform = shutil.which("terraform")
-    assert terraform, "terraform is not on PATH: the state tests need the real Terraform (1.11)"
-    env = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "TF_CLI_CONFIG_FILE": os.devnull}
-    env.pop("PG_CONN_STR", None)
-    return subprocess.run(
-        [terraform, *args, "-no-color"], cwd=stack_dir, env=env, capture_output=True, text=True, timeout=TIMEOUT
-    )
+    return terraform(stack_dir, *args, timeout=TIMEOUT)
 
 
 def _main(root: Path, catalog_text: str) -> subprocess.CompletedProcess:
