@@ -12,9 +12,7 @@ import textwrap
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
-
-CDKTF = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"
+from tests.conftest import CDKTF, PROJECT_ROOT
 
 APP = textwrap.dedent(
     """
