@@ -67,12 +67,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _acknowledgments(root: Path) -> dict[str, str]:
-    """``{address: reason}`` from the working tree's catalog (it synthesized, so it loads)."""
-    from catalog import CatalogError
-    from rules import load_catalog
+    """``{address: reason}`` from the working tree's catalog. Read, not checked again: the
+    working tree has just synthesized (or was found up to date by its fingerprint), so every
+    rule passed on this very file; running them all again cost ~0.2 s of every review."""
+    from catalog import CatalogError, read_catalog
 
     try:
-        catalog = load_catalog(root / "services.yaml")
+        catalog = read_catalog(root / "services.yaml")
     except CatalogError as exc:
         raise ReviewError(str(exc)) from None
     return {ack.address: ack.reason for ack in catalog.acknowledgments}
