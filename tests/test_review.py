@@ -96,7 +96,8 @@ def scratch(tmp_path_factory) -> dict:
     cost three syntheses); every test only reads it."""
     folder = shared_once(tmp_path_factory, "review-scenario", _make_scenario)
     runs = json.loads((folder / "runs.json").read_text())
-    return {"repo": folder / "repo", "base": runs.pop("base")} | {name: Run(**run) for name, run in runs.items()}
+    shared = {"repo": folder / "repo", "base": runs.pop("base"), "written": runs.pop("written")}
+    return shared | {name: Run(**run) for name, run in runs.items()}
 
 
 def _make_scenario(folder: Path) -> None:
@@ -145,7 +146,9 @@ def _make_scenario(folder: Path) -> None:
     )
     _git(repo, "commit", "-qam", "change")
     changed = _review(repo, base)
+    written = {"changed": _written(repo, base)}
     again = _review(repo, base)
+    written["again"] = _written(repo, base)
 
     with catalog.open("a") as f:
         f.write(
@@ -156,8 +159,18 @@ def _make_scenario(folder: Path) -> None:
             "  - {address: kubernetes_deployment.tautulli, reason: Tautulli is retired with Plex}\n"
         )
     acknowledged = _review(repo, base)
+    written["acknowledged"] = _written(repo, base)
     runs = {"changed": changed, "again": again, "acknowledged": acknowledged}
-    (folder / "runs.json").write_text(json.dumps({"base": base} | {name: asdict(run) for name, run in runs.items()}))
+    shared = {"base": base, "written": written}
+    (folder / "runs.json").write_text(json.dumps(shared | {name: asdict(run) for name, run in runs.items()}))
+
+
+def _written(repo: Path, base: str) -> dict[str, list[int]]:
+    """When each side was last synthesized: the inode and mtime of the fingerprint main.py
+    writes with every output it synthesizes (and leaves alone when it finds it up to date)."""
+    outputs = {"base": repo / ".cache/review/base" / base / "cdktf.out", "head": repo / ".cache/review/head/cdktf.out"}
+    stats = {side: (out / ".fingerprint").stat() for side, out in outputs.items()}
+    return {side: [stat.st_ino, stat.st_mtime_ns] for side, stat in stats.items()}
 
 
 def _keep_only(catalog: Path, services: tuple[str, ...]) -> None:
@@ -223,8 +236,11 @@ def test_a_secret_bearing_value_is_masked(scratch):
 
 
 def test_the_base_is_synthesized_once_and_nothing_else_in_the_cache_is_touched(scratch):
-    repo, base = scratch["repo"], scratch["base"]
+    repo, base, written = scratch["repo"], scratch["base"], scratch["written"]
     assert scratch["again"].stdout == scratch["changed"].stdout
+    assert written["changed"]["base"] == written["again"]["base"] == written["acknowledged"]["base"]  # cached
+    assert written["again"]["head"] == written["changed"]["head"]  # nothing changed: a no-op by its fingerprint
+    assert written["acknowledged"]["head"] != written["again"]["head"]  # the catalog changed: synthesized again
     assert (repo / ".cache/review/base" / base / "cdktf.out/.complete").is_file()
     assert (repo / ".cache/review/keep.txt").read_text() == "not made by make diff"
     assert list((repo / ".cache/review/worktrees").iterdir()) == []  # the worktree it added is gone
