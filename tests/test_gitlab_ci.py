@@ -420,7 +420,11 @@ def test_applies_deploy_to_one_environment_per_stack_one_at_a_time(tmp_path_fact
     assert all("interruptible" not in job for name, job in jobs.items() if name not in APPLIES), jobs
 
 
-@pytest.mark.parametrize("failing", ["lint", "test", "synth"])
+# One run per kind of need: that each apply needs every gate is the listing's check
+# (test_each_apply_needs_every_gate_of_its_pipeline); these runs show that gitlab-ci-local does not
+# start a job whose need failed. `test` is a need without artifacts, as `lint` is (lint would be
+# the same run again); `synth` is one with artifacts whose failure also leaves the plans unrun.
+@pytest.mark.parametrize("failing", ["test", "synth"])
 def test_apply_does_not_start_when_a_gate_fails(tmp_path: Path, failing: str) -> None:
     code, output, verdicts = run_pipeline(
         tmp_path, stubbed_pipeline(), *DEFAULT_BRANCH_RUN, "--variable", f"STUB_FAIL={failing}"
