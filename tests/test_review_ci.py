@@ -19,6 +19,7 @@ from tests.test_gitlab_ci import (
     GITLAB_CI_LOCAL,
     MR_RUN,
     PIPELINE,
+    REAL_JOB_VARIABLES,
     _shadow,
     _share_byte_code,
     default_branch_listing,
@@ -75,7 +76,9 @@ def test_the_diff_job_blocks_an_unacknowledged_data_loss_and_posts_one_note(tmp_
             "REVIEW_NOTE_TOKEN": gitlab.token,
         }
         args = [arg for name, value in variables.items() for arg in ("--variable", f"{name}={value}")]
-        result = gitlab_ci_local(clone, "--force-shell-executor", *MR_RUN, *args, "diff", timeout=600)
+        result = gitlab_ci_local(
+            clone, "--force-shell-executor", *REAL_JOB_VARIABLES, *MR_RUN, *args, "diff", timeout=600
+        )
         notes = gitlab.notes.get(("42", "3"), [])
     output = result.stdout + result.stderr
     assert result.returncode != 0, output[-4000:]
