@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import subprocess
+import sysconfig
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -256,13 +257,17 @@ REAL_JOB_VARIABLES = ["--variable", "JSII_RUNTIME_PACKAGE_CACHE_ROOT="]
 
 def _share_byte_code(clone: Path) -> None:
     """The synth job's ``-O`` byte-code cache (stacks/runtime.py) mirrors source paths: the clone's
-    entry for its .venv, a shadow of the project's, is the project's own entry, so the job does not
-    recompile the provider bindings (~10 s) and whatever it compiles serves the next run."""
-    shared = Path(PYCACHE + str(ROOT / ".venv"))
-    shared.mkdir(parents=True, exist_ok=True)
-    entry = Path(PYCACHE.replace(str(ROOT), str(clone), 1) + str(clone / ".venv"))
-    entry.parent.mkdir(parents=True)
-    entry.symlink_to(shared, target_is_directory=True)
+    entries for its .venv (a shadow of the project's) and for the standard library are the
+    project's own entries, so the job does not recompile the provider bindings (~10 s) nor the
+    standard library (~0.4 s of CPU), and whatever it compiles serves the next run."""
+    clone_cache = PYCACHE.replace(str(ROOT), str(clone), 1)
+    stdlib = sysconfig.get_paths()["stdlib"]
+    for source, seen_from_clone in ((str(ROOT / ".venv"), str(clone / ".venv")), (stdlib, stdlib)):
+        shared = Path(PYCACHE + source)
+        shared.mkdir(parents=True, exist_ok=True)
+        entry = Path(clone_cache + seen_from_clone)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        entry.symlink_to(shared, target_is_directory=True)
 
 
 # The synth job's catalog in the shell-job test: one service per stack, one with files of its own
