@@ -90,7 +90,9 @@ def gitlab_ci_local(
 
 
 MR_RUN = ["--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--unset-variable", "CI_COMMIT_BRANCH"]
-LISTING = "jobs.json"  # beside gitlab-ci-local's own state (.gitlab-ci-local/) in a listing's repository
+# Beside gitlab-ci-local's own state (.gitlab-ci-local/) in a listing's repository: what it
+# printed on stdout (the jobs) and on stderr (its log).
+LISTING, LISTING_LOG = "jobs.json", "stderr.txt"
 
 
 def _listing(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str, schema: bool = False) -> Path:
@@ -103,6 +105,7 @@ def _listing(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str, sc
         result = gitlab_ci_local(pipeline_repository(folder, PIPELINE.read_text()), "--list-json", *args, schema=schema)
         assert result.returncode == 0, result.stdout + result.stderr
         (folder / LISTING).write_text(result.stdout)
+        (folder / LISTING_LOG).write_text(result.stderr)
 
     return shared_once(tmp_path_factory, f"gitlab-ci-local-{name}", make)
 
@@ -124,7 +127,9 @@ def listed_jobs(listing: Path) -> list[dict]:
 
 
 def test_the_pipeline_file_passes_schema_validation(tmp_path_factory: pytest.TempPathFactory) -> None:
-    jobs = listed_jobs(default_branch_listing(tmp_path_factory))
+    listing = default_branch_listing(tmp_path_factory)
+    assert "json schema validated in" in (listing / LISTING_LOG).read_text(), "the listing skipped the schema"
+    jobs = listed_jobs(listing)
     assert [job["name"] for job in jobs] == MAIN_JOBS
     applies = {job["name"]: job for job in jobs if job["stage"] == "apply"}
     assert {name: job["when"] for name, job in applies.items()} == {
