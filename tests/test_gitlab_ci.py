@@ -3,6 +3,13 @@ gets, the plan summary command, and the lint, test and synth jobs run for real a
 
 gitlab-ci-local writes its state next to the pipeline file, so every run happens in a temporary
 git repository, never in the project.
+
+Each gitlab-ci-local run costs CPU: ~0.25 s to start node on its bundle, and ~0.65 s more for
+its JSON schema validation (it compiles GitLab's schema on every run). So the schema is checked
+where it is the subject (the pipeline file as it is, and the broken files), every other run
+passes ``--no-json-schema-validation``; and the tests that only read what gitlab-ci-local lists
+for the pipeline as it is share one listing per kind of pipeline and test run
+(:func:`default_branch_listing`, :func:`merge_request_listing`).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import os
 import re
 import shutil
 import subprocess
+import sysconfig
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,8 +27,9 @@ import pytest
 import yaml
 
 from stacks.runtime import PYCACHE
+from tests.conftest import shared_once
 from tests.no_skips import find_program, require
-from tests.project_copy import copy_project, git_repository
+from tests.project_copy import GIT, copy_project, git_repository
 
 ROOT = Path(__file__).resolve().parents[1]
 PIPELINE = ROOT / ".gitlab-ci.yml"
@@ -61,12 +70,17 @@ def job_environment() -> dict[str, str]:
     return environment
 
 
-def gitlab_ci_local(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def gitlab_ci_local(
+    cwd: Path, *args: str, timeout: float = 60, schema: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Runs gitlab-ci-local in ``cwd``; its JSON schema validation only with ``schema`` (see the
+    module's docstring: the runs that check the schema are the ones that say so)."""
     environment = job_environment()
     # The merge request emulation overrides predefined variables on purpose.
     environment["GCL_IGNORE_PREDEFINED_VARS"] = "CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH"
+    validation = [] if schema else ["--no-json-schema-validation"]
     return subprocess.run(
-        [str(GITLAB_CI_LOCAL), "--no-color", *args],
+        [str(GITLAB_CI_LOCAL), "--no-color", *validation, *args],
         cwd=cwd,
         env=environment,
         capture_output=True,
@@ -75,15 +89,47 @@ def gitlab_ci_local(cwd: Path, *args: str, timeout: float = 60) -> subprocess.Co
     )
 
 
-def listed_jobs(cwd: Path, *args: str) -> list[dict]:
+MR_RUN = ["--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--unset-variable", "CI_COMMIT_BRANCH"]
+# Beside gitlab-ci-local's own state (.gitlab-ci-local/) in a listing's repository: what it
+# printed on stdout (the jobs) and on stderr (its log).
+LISTING, LISTING_LOG = "jobs.json", "stderr.txt"
+
+
+def _listing(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str, schema: bool = False) -> Path:
+    """A repository of the pipeline as it is, listed once per test run (``--list-json``, also
+    shared between xdist workers): its ``jobs.json`` and gitlab-ci-local's
+    ``.gitlab-ci-local/expanded-gitlab-ci.yml``. A failed listing is not kept; the next reader
+    runs it again."""
+
+    def make(folder: Path) -> None:
+        result = gitlab_ci_local(pipeline_repository(folder, PIPELINE.read_text()), "--list-json", *args, schema=schema)
+        assert result.returncode == 0, result.stdout + result.stderr
+        (folder / LISTING).write_text(result.stdout)
+        (folder / LISTING_LOG).write_text(result.stderr)
+
+    return shared_once(tmp_path_factory, f"gitlab-ci-local-{name}", make)
+
+
+def default_branch_listing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default-branch pipeline, with the schema validation: this one run is the check that
+    the pipeline file as it is passes it."""
+    return _listing(tmp_path_factory, "default-branch", schema=True)
+
+
+def merge_request_listing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The merge request pipeline (in merge request pipelines GitLab sets no CI_COMMIT_BRANCH)."""
+    return _listing(tmp_path_factory, "merge-request", *MR_RUN)
+
+
+def listed_jobs(listing: Path) -> list[dict]:
     """The jobs the pipeline would contain (``--list-json`` also lists the ``when: never`` ones)."""
-    result = gitlab_ci_local(cwd, "--list-json", *args)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return [job for job in json.loads(result.stdout) if job["when"] != "never"]
+    return [job for job in json.loads((listing / LISTING).read_text()) if job["when"] != "never"]
 
 
-def test_the_pipeline_file_passes_schema_validation(tmp_path: Path) -> None:
-    jobs = listed_jobs(pipeline_repository(tmp_path, PIPELINE.read_text()))
+def test_the_pipeline_file_passes_schema_validation(tmp_path_factory: pytest.TempPathFactory) -> None:
+    listing = default_branch_listing(tmp_path_factory)
+    assert "json schema validated in" in (listing / LISTING_LOG).read_text(), "the listing skipped the schema"
+    jobs = listed_jobs(listing)
     assert [job["name"] for job in jobs] == MAIN_JOBS
     applies = {job["name"]: job for job in jobs if job["stage"] == "apply"}
     assert {name: job["when"] for name, job in applies.items()} == {
@@ -96,40 +142,62 @@ def test_the_pipeline_file_passes_schema_validation(tmp_path: Path) -> None:
         assert plan["parallel"] == {"matrix": [{"STACK": stack}]}
 
 
-def test_a_merge_request_pipeline_plans_every_stack_and_applies_nothing(tmp_path: Path) -> None:
-    # In merge request pipelines GitLab sets no CI_COMMIT_BRANCH.
-    mr = ["--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--unset-variable", "CI_COMMIT_BRANCH"]
-    jobs = listed_jobs(pipeline_repository(tmp_path, PIPELINE.read_text()), *mr)
+def test_a_merge_request_pipeline_plans_every_stack_and_applies_nothing(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    jobs = listed_jobs(merge_request_listing(tmp_path_factory))
     assert [job["name"] for job in jobs] == ["lint", "test", "synth", "plan: [kubernetes]", "plan: [nomad]", "diff"]
     plans = [job for job in jobs if job["name"].startswith("plan:")]  # the diff job runs in this stage too
     assert all(job["needs"] == [{"job": "synth", "artifacts": True, "optional": False}] for job in plans), plans
 
 
-@pytest.mark.parametrize(
-    ("replace", "by", "message"),
-    [
-        # GitLab renamed artifacts:public to artifacts:access; the schema knows only the new key.
-        (
-            "    access: developer\n",
-            "    public: false\n",
-            "'public' property is not expected to be here at plan.artifacts",
-        ),
-        ("  needs: [synth]\n", "  need: [synth]\n", "'need' property is not expected to be here at plan"),
-        ("      when: manual\n", "      when: by-hand\n", "'when' property must be one of"),
-        (
-            "      - STACK: [kubernetes, nomad]\n",
-            "      STACK: [kubernetes, nomad]\n",
-            "plan parallel.matrix is not an array",
-        ),
-    ],
-    ids=["public", "misspelt-key", "bad-when", "bad-matrix"],
-)
-def test_a_broken_pipeline_file_fails_validation(tmp_path: Path, replace: str, by: str, message: str) -> None:
-    text = PIPELINE.read_text()
+# Mutations that GitLab's schema rejects, with the message gitlab-ci-local prints for each.
+SCHEMA_MUTATIONS = {
+    # GitLab renamed artifacts:public to artifacts:access; the schema knows only the new key.
+    "public": (
+        "    access: developer\n",
+        "    public: false\n",
+        "'public' property is not expected to be here at plan.artifacts",
+    ),
+    "misspelt-key": ("  needs: [synth]\n", "  need: [synth]\n", "'need' property is not expected to be here at plan"),
+    "bad-when": ("      when: manual\n", "      when: by-hand\n", "'when' property must be one of"),
+}
+INVALID = "Invalid .gitlab-ci.yml configuration!"  # what the schema validation's list of errors starts with
+
+
+def _broken(text: str, replace: str, by: str) -> str:
     assert replace in text, f"the mutation {replace.strip()!r} no longer applies to .gitlab-ci.yml"
-    result = gitlab_ci_local(pipeline_repository(tmp_path, text.replace(replace, by, 1)), "--list-json")
+    return text.replace(replace, by, 1)
+
+
+@pytest.fixture(scope="module")
+def schema_errors(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+    """One run on a file with every schema mutation at once (each run compiles the schema, ~0.65 s
+    of CPU). gitlab-ci-local validates with every error collected and fails whenever the list is
+    not empty, so each error it lists for its own mutation is one that fails the file by itself.
+    It prints the first five errors (here six: ``bad-when`` breaks both applies twice)."""
+    text = PIPELINE.read_text()
+    for replace, by, _ in SCHEMA_MUTATIONS.values():
+        text = _broken(text, replace, by)
+    return gitlab_ci_local(pipeline_repository(tmp_path_factory.mktemp("broken"), text), "--list-json", schema=True)
+
+
+@pytest.mark.parametrize("mutation", SCHEMA_MUTATIONS)
+def test_a_broken_pipeline_file_fails_schema_validation(
+    schema_errors: subprocess.CompletedProcess[str], mutation: str
+) -> None:
+    output = schema_errors.stdout + schema_errors.stderr
+    assert schema_errors.returncode != 0 and INVALID in output, output
+    message = SCHEMA_MUTATIONS[mutation][2]
+    assert message in output.split(INVALID, 1)[1], output
+
+
+def test_a_matrix_that_is_no_list_fails_before_the_schema(tmp_path: Path) -> None:
+    """gitlab-ci-local's own parser rejects it and stops there: it gets a run of its own."""
+    broken = _broken(PIPELINE.read_text(), "      - STACK: [kubernetes, nomad]\n", "      STACK: [kubernetes, nomad]\n")
+    result = gitlab_ci_local(pipeline_repository(tmp_path, broken), "--list-json", schema=True)
     assert result.returncode != 0
-    assert message in result.stdout + result.stderr
+    assert "plan parallel.matrix is not an array" in result.stdout + result.stderr
 
 
 @pytest.mark.needs("terraform", "jq")
@@ -184,23 +252,56 @@ def _shadow(source: Path, dest: Path, marker: str) -> None:
     (dest / marker).touch()
 
 
+# For a job with an `image`, gitlab-ci-local's CI_PROJECT_DIR is the container's path
+# (/builds/<group>/<project>), under the shell executor too: the .python jobs' jsii package cache
+# ($CI_PROJECT_DIR/.cache/jsii) would be a directory outside the clone, one that only root can make,
+# which keeps ~180 MB and costs ~2.4 s of CPU to unpack on a machine where it is new. Empty, the
+# jsii runtime uses its default cache, the one every other synthesis on this machine uses.
+REAL_JOB_VARIABLES = ["--variable", "JSII_RUNTIME_PACKAGE_CACHE_ROOT="]
+
+
 def _share_byte_code(clone: Path) -> None:
     """The synth job's ``-O`` byte-code cache (stacks/runtime.py) mirrors source paths: the clone's
-    entry for its .venv, a shadow of the project's, is the project's own entry, so the job does not
-    recompile the provider bindings (~10 s) and whatever it compiles serves the next run."""
-    shared = Path(PYCACHE + str(ROOT / ".venv"))
-    shared.mkdir(parents=True, exist_ok=True)
-    entry = Path(PYCACHE.replace(str(ROOT), str(clone), 1) + str(clone / ".venv"))
-    entry.parent.mkdir(parents=True)
-    entry.symlink_to(shared, target_is_directory=True)
+    entries for its .venv (a shadow of the project's) and for the standard library are the
+    project's own entries, so the job does not recompile the provider bindings (~10 s) nor the
+    standard library (~0.4 s of CPU), and whatever it compiles serves the next run."""
+    clone_cache = PYCACHE.replace(str(ROOT), str(clone), 1)
+    stdlib = sysconfig.get_paths()["stdlib"]
+    for source, seen_from_clone in ((str(ROOT / ".venv"), str(clone / ".venv")), (stdlib, stdlib)):
+        shared = Path(PYCACHE + source)
+        shared.mkdir(parents=True, exist_ok=True)
+        entry = Path(clone_cache + seen_from_clone)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        entry.symlink_to(shared, target_is_directory=True)
+
+
+# The synth job's catalog in the shell-job test: one service per stack, one with files of its own
+# (files/) and a Nomad jobspec (jobspecs/). What the job proves (`make synth` in the job's
+# environment exports both stacks, local backend) does not grow with the catalog; the whole
+# catalog's output is the session's synthesis (tests/conftest.py), checked by the parity and
+# snapshot tests. It saves ~0.8 s of CPU of ~3 s.
+SYNTH_JOB_CATALOG = {"services": ["nginx-sites"], "jobs": ["jayne_martin_counselling"]}
+
+
+def _small_catalog(clone: Path) -> None:
+    catalog = clone / "services.yaml"
+    data = yaml.safe_load(catalog.read_text())
+    data["services"] = {name: data["services"][name] for name in SYNTH_JOB_CATALOG["services"]}
+    data["nomad"]["jobs"] = {name: data["nomad"]["jobs"][name] for name in SYNTH_JOB_CATALOG["jobs"]}
+    catalog.write_text(yaml.safe_dump(data, sort_keys=False))
+    subprocess.run(
+        [*GIT, "commit", "-qam", "a catalog of one service per stack"], cwd=clone, check=True, capture_output=True
+    )
 
 
 @pytest.mark.needs("rsync", why="gitlab-ci-local copies the repository with rsync")
 def test_lint_test_and_synth_run_as_shell_jobs(tmp_path: Path) -> None:
     """The three jobs run their real scripts in a clone; the test job runs one small test so that the
-    suite does not recurse into itself (see INNER_TESTS)."""
+    suite does not recurse into itself (see INNER_TESTS), the synth job a small catalog
+    (SYNTH_JOB_CATALOG)."""
     require(not os.environ.get(INNER_RUN), "inside the gitlab-ci-local run of the test job: it would recurse")
     clone = copy_project(tmp_path / "clone")
+    _small_catalog(clone)
     _shadow(ROOT / ".venv", clone / ".venv", ".synced")
     _shadow(ROOT / "node_modules", clone / "node_modules", ".installed")
     _share_byte_code(clone)
@@ -209,6 +310,7 @@ def test_lint_test_and_synth_run_as_shell_jobs(tmp_path: Path) -> None:
     result = gitlab_ci_local(
         clone,
         "--force-shell-executor",
+        *REAL_JOB_VARIABLES,
         *("--variable", f"PYTEST_ADDOPTS={addopts}"),
         *("--variable", f"{INNER_RUN}=1"),
         *("--variable", "PYTEST_XDIST_AUTO_NUM_WORKERS=0"),  # one test: no workers to start
@@ -227,11 +329,11 @@ def test_lint_test_and_synth_run_as_shell_jobs(tmp_path: Path) -> None:
     suite = ET.parse(clone / "report.xml").getroot()
     suite = suite.find("testsuite") if suite.tag == "testsuites" else suite
     assert (int(suite.get("tests")), int(suite.get("failures")), int(suite.get("errors"))) == (1, 0, 0)
-    for stack in ("kubernetes", "nomad"):
+    for stack, resources in {"kubernetes": "kubernetes_config_map", "nomad": "nomad_job"}.items():
         exported = clone / ".gitlab-ci-local" / "artifacts" / "synth" / "cdktf.out" / "stacks" / stack / "cdk.tf.json"
-        assert json.loads(exported.read_text())["terraform"]["backend"] == {
-            "local": {"path": f"../../../state/{stack}.tfstate"}
-        }
+        synthesized = json.loads(exported.read_text())
+        assert synthesized["terraform"]["backend"] == {"local": {"path": f"../../../state/{stack}.tfstate"}}
+        assert resources in synthesized["resource"], f"{stack}: the catalog's service is not in the artifact"
 
 
 # --- the gates, run for real with stubbed job bodies ----------------------------------------------
@@ -298,7 +400,6 @@ def run_pipeline(path: Path, text: str, *args: str) -> tuple[int, str, dict[str,
 
 DEFAULT_BRANCH_RUN = [*(arg for c in CREDENTIALS for arg in ("--variable", c))]
 DEFAULT_BRANCH_RUN += ["--manual", "apply-kubernetes", "--manual", "apply-nomad"]  # as if both were started
-MR_RUN = ["--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--unset-variable", "CI_COMMIT_BRANCH"]
 APPLIES = {"apply-kubernetes", "apply-nomad"}
 
 
@@ -312,31 +413,37 @@ def _drop_need(job: str):
     return mutate
 
 
-def test_each_apply_needs_every_gate_of_its_pipeline(tmp_path: Path) -> None:
-    jobs = {job["name"]: job for job in listed_jobs(pipeline_repository(tmp_path, PIPELINE.read_text()))}
+def test_each_apply_needs_every_gate_of_its_pipeline(tmp_path_factory: pytest.TempPathFactory) -> None:
+    jobs = {job["name"]: job for job in listed_jobs(default_branch_listing(tmp_path_factory))}
     for stack in ("kubernetes", "nomad"):
         needs = {need["job"]: need for need in jobs[f"apply-{stack}"]["needs"]}
         assert set(needs) == {"lint", "test", "synth", "plan"}
         assert needs["plan"]["parallel"] == {"matrix": [{"STACK": stack}]}
 
 
-def test_applies_deploy_to_one_environment_per_stack_one_at_a_time(tmp_path: Path) -> None:
-    result = gitlab_ci_local(pipeline_repository(tmp_path, PIPELINE.read_text()), "--preview")
-    assert result.returncode == 0, result.stdout + result.stderr
-    expanded = yaml.safe_load(result.stdout)
+def test_applies_deploy_to_one_environment_per_stack_one_at_a_time(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Reads the pipeline as gitlab-ci-local expanded it (defaults, extends and references): the
+    file each of its runs writes, here the listing's (``--preview`` prints the same minus the
+    hidden jobs and ``default``)."""
+    listing = default_branch_listing(tmp_path_factory)
+    expanded = yaml.safe_load((listing / ".gitlab-ci-local" / "expanded-gitlab-ci.yml").read_text())
+    jobs = {name: job for name, job in expanded.items() if isinstance(job, dict) and "script" in job and name[0] != "."}
     for stack in ("kubernetes", "nomad"):
-        apply = expanded[f"apply-{stack}"]
+        apply = jobs[f"apply-{stack}"]
         # The operator protects these environments (who may deploy) in the project's settings.
         assert apply["environment"]["name"] == stack
         assert apply["resource_group"] == "state-$STACK" and apply["variables"]["STACK"] == stack
         assert apply["interruptible"] is False, "an apply must never be cancelled halfway"
     # Everything else (the merge request jobs) is cancelled by a newer push.
-    assert yaml.safe_load(PIPELINE.read_text())["default"]["interruptible"] is True
-    others = [name for name, job in expanded.items() if isinstance(job, dict) and "script" in job]
-    assert all("interruptible" not in expanded[name] for name in others if name not in APPLIES)
+    assert expanded["default"]["interruptible"] is True
+    assert all("interruptible" not in job for name, job in jobs.items() if name not in APPLIES), jobs
 
 
-@pytest.mark.parametrize("failing", ["lint", "test", "synth"])
+# One run per kind of need: that each apply needs every gate is the listing's check
+# (test_each_apply_needs_every_gate_of_its_pipeline); these runs show that gitlab-ci-local does not
+# start a job whose need failed. `test` is a need without artifacts, as `lint` is (lint would be
+# the same run again); `synth` is one with artifacts whose failure also leaves the plans unrun.
+@pytest.mark.parametrize("failing", ["test", "synth"])
 def test_apply_does_not_start_when_a_gate_fails(tmp_path: Path, failing: str) -> None:
     code, output, verdicts = run_pipeline(
         tmp_path, stubbed_pipeline(), *DEFAULT_BRANCH_RUN, "--variable", f"STUB_FAIL={failing}"

@@ -17,23 +17,28 @@ from tests.project_copy import copy_project
 from tests.review_fake_gitlab import FakeGitLab
 from tests.test_gitlab_ci import (
     GITLAB_CI_LOCAL,
+    MR_RUN,
     PIPELINE,
+    REAL_JOB_VARIABLES,
     _shadow,
     _share_byte_code,
+    default_branch_listing,
     gitlab_ci_local,
     listed_jobs,
-    pipeline_repository,
+    merge_request_listing,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-MR = ["--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--unset-variable", "CI_COMMIT_BRANCH"]
 
 
-def test_the_diff_job_runs_on_merge_requests_only_and_needs_no_credentials(tmp_path: Path) -> None:
-    repository = pipeline_repository(tmp_path, PIPELINE.read_text())
-    [diff] = [job for job in listed_jobs(repository, *MR) if job["name"] == "diff"]
+def test_the_diff_job_runs_on_merge_requests_only_and_needs_no_credentials(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Reads the listings tests/test_gitlab_ci.py reads (one per test run)."""
+    [diff] = [job for job in listed_jobs(merge_request_listing(tmp_path_factory)) if job["name"] == "diff"]
     assert (diff["stage"], diff["needs"], diff["allow_failure"]) == ("plan", [], False)
-    assert "diff" not in [job["name"] for job in listed_jobs(repository)]  # not on the default branch
+    default_branch = listed_jobs(default_branch_listing(tmp_path_factory))
+    assert "diff" not in [job["name"] for job in default_branch]  # not on the default branch
     job = yaml.safe_load(PIPELINE.read_text())["diff"]
     assert job["artifacts"]["expose_as"] and job["artifacts"]["paths"] == ["review.md"]
     assert job["artifacts"]["when"] == "always"  # the report of a blocked change is the one that matters
@@ -71,7 +76,9 @@ def test_the_diff_job_blocks_an_unacknowledged_data_loss_and_posts_one_note(tmp_
             "REVIEW_NOTE_TOKEN": gitlab.token,
         }
         args = [arg for name, value in variables.items() for arg in ("--variable", f"{name}={value}")]
-        result = gitlab_ci_local(clone, "--force-shell-executor", *MR, *args, "diff", timeout=600)
+        result = gitlab_ci_local(
+            clone, "--force-shell-executor", *REAL_JOB_VARIABLES, *MR_RUN, *args, "diff", timeout=600
+        )
         notes = gitlab.notes.get(("42", "3"), [])
     output = result.stdout + result.stderr
     assert result.returncode != 0, output[-4000:]
