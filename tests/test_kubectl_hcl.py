@@ -1,11 +1,19 @@
-"""The hand-written kubectl binding synthesizes through the real cdktf CLI with `--hcl` into
-HCL that Terraform's own parser accepts."""
+"""The hand-written kubectl binding synthesizes through the real cdktf CLI, to JSON and, with
+`--hcl`, into HCL that Terraform's own parser accepts.
+
+JSON: a one-resource app of this module's own, through the CLI (the suite's only successful
+JSON run of the CLI). HCL: the session's `npx cdktf synth --hcl` of the whole catalog
+(tests/conftest.py's ``hcl_synth_dir``), whose kubernetes stack holds the provider and every
+``kubectl_manifest`` of the catalog; test_cli checks that Terraform reads those files
+(`terraform fmt -check`), test_hcl_output that they mean what the JSON means, and its edge case
+that an escaped interpolation in a ``yaml_body`` stays literal.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
+import re
 import subprocess
 import sys
 import textwrap
@@ -35,25 +43,38 @@ APP = textwrap.dedent(
 
 @pytest.mark.slow
 @pytest.mark.needs("cdktf", why="the pinned cdktf CLI of node_modules")
-@pytest.mark.parametrize("hcl", [False, True], ids=["json", "hcl"])
-def test_the_kubectl_binding_synthesizes_through_the_cli(tmp_path, hcl):
+def test_the_kubectl_binding_synthesizes_through_the_cli_to_json(tmp_path):
     (tmp_path / "app.py").write_text(APP.format(root=str(PROJECT_ROOT)))
     (tmp_path / "cdktf.json").write_text(json.dumps({"language": "python", "app": f"{sys.executable} app.py"}))
     env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CDKTF_DISABLE_PLUGIN_CACHE_ENV": "1", "CI": "1"}
-    args = [str(CDKTF), "synth"] + (["--hcl"] if hcl else [])
-    result = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run([str(CDKTF), "synth"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    out = tmp_path / "cdktf.out" / "stacks" / "binding"
-    if not hcl:
-        config = json.loads((out / "cdk.tf.json").read_text())
-        assert config["terraform"]["required_providers"]["kubectl"] == {"source": "alekc/kubectl", "version": "~> 2.1"}
-        assert config["provider"]["kubectl"] == [{"config_context": "default", "config_path": "~/.kube/k3s-config"}]
-        assert "echo $${HOME}" in config["resource"]["kubectl_manifest"]["config_map_x"]["yaml_body"]
-        return
-    text = (out / "cdk.tf").read_text()
-    assert 'resource "kubectl_manifest" "config_map_x"' in text
-    assert 'source  = "alekc/kubectl"' in text
-    assert "echo $${HOME}" in text, "interpolation stays escaped in HCL"
-    if shutil.which("terraform"):
-        fmt = subprocess.run(["terraform", "fmt", "-"], input=text, capture_output=True, text=True)
-        assert fmt.returncode == 0, fmt.stderr
+    config = json.loads((tmp_path / "cdktf.out" / "stacks" / "binding" / "cdk.tf.json").read_text())
+    assert config["terraform"]["required_providers"]["kubectl"] == {"source": "alekc/kubectl", "version": "~> 2.1"}
+    assert config["provider"]["kubectl"] == [{"config_context": "default", "config_path": "~/.kube/k3s-config"}]
+    assert "echo $${HOME}" in config["resource"]["kubectl_manifest"]["config_map_x"]["yaml_body"]
+
+
+def _attributes(block: str) -> dict[str, str]:
+    """``name = "value"`` lines of a block the CLI formatted (one attribute a line, aligned)."""
+    pairs = (line.split(" = ", 1) for line in block.splitlines())
+    return {name.strip(): json.loads(value) for name, value in pairs}
+
+
+@pytest.mark.slow
+@pytest.mark.needs("cdktf", why="the pinned cdktf CLI of node_modules")
+def test_the_kubectl_binding_synthesizes_through_the_cli_to_hcl(hcl_synth_dir, stacks):
+    """Every ``kubectl_manifest`` of the JSON output, the provider's settings and its source, in
+    the HCL the CLI wrote for the whole catalog."""
+    config = stacks["kubernetes"]
+    text = (hcl_synth_dir / "stacks" / "kubernetes" / "cdk.tf").read_text()
+    manifests = sorted(config["resource"]["kubectl_manifest"])
+    assert manifests, "the catalog has no kubectl_manifest: this test would prove nothing"
+    assert sorted(re.findall(r'^resource "kubectl_manifest" "([^"]+)" \{$', text, re.MULTILINE)) == manifests
+    source = re.search(r"^    kubectl = \{\n((?:      .*\n)+)    \}$", text, re.MULTILINE)
+    assert source, text[:1000]
+    expected = {"source": "alekc/kubectl", "version": "~> 2.1"}
+    assert _attributes(source[1]) == config["terraform"]["required_providers"]["kubectl"] == expected
+    provider = re.search(r'^provider "kubectl" \{\n((?:  .*\n)*)\}$', text, re.MULTILINE)
+    assert provider, text[:1000]
+    assert [_attributes(provider[1])] == config["provider"]["kubectl"]
