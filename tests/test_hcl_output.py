@@ -10,6 +10,7 @@ verbatim) that Terraform plans; the outputs of the two plans must be identical.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -55,17 +56,34 @@ def terraform_env(tmp_path_factory) -> dict[str, str]:
     return {**ENV, "TF_CLI_CONFIG_FILE": str(rc)}
 
 
-def _evaluate(directory: Path, env: dict[str, str]) -> tuple[dict[str, Any], str]:
-    """Plans a provider-free copy; its outputs as Terraform evaluated them, and what it printed."""
-    log = ""
-    for args in (["init", "-input=false", "-no-color"], ["plan", "-input=false", "-no-color", "-out=plan.cache"]):
-        result = _run(["terraform", *args], directory, env)
-        log += result.stdout + result.stderr
-        assert result.returncode == 0, f"terraform {args[0]} in {directory}:\n{log[-4000:]}"
-    shown = _run(["terraform", "show", "-json", "plan.cache"], directory, env)
-    assert shown.returncode == 0, shown.stderr
-    outputs = json.loads(shown.stdout)["planned_values"]["outputs"]
-    return canonical({name: o["value"] for name, o in outputs.items()}), log
+def _evaluate(copy: Path, env: dict[str, str]) -> tuple[dict[str, Any], str]:
+    """Terraform's values of the provider-free copy in the folder ``copy``, and what it printed.
+
+    The copy is the one module of a root of its own, so that its outputs are one object,
+    ``module.copy``, which `terraform console -plan` evaluates after planning in the same
+    process (base64, so that no console quoting is undone by hand): a third of the CPU of
+    `plan -out` followed by `show -json`, with the same values and the same warnings.
+    """
+    root = copy.parent / f"{copy.name}-root"
+    root.mkdir()
+    (root / "main.tf").write_text(f'module "copy" {{\n  source = "../{copy.name}"\n}}\n')
+    init = _run(["terraform", "init", "-input=false", "-no-color"], root, env)
+    log = init.stdout + init.stderr
+    assert init.returncode == 0, f"terraform init in {root}:\n{log[-4000:]}"
+    console = subprocess.run(
+        ["terraform", "console", "-plan"],
+        input="base64encode(jsonencode(module.copy))\n",
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    log += console.stdout + console.stderr
+    assert console.returncode == 0, f"terraform console -plan in {root}:\n{log[-4000:]}"
+    value = console.stdout.strip().splitlines()[-1]
+    assert value.startswith('"') and value.endswith('"'), log[-4000:]
+    return canonical(json.loads(base64.b64decode(value[1:-1]))), log
 
 
 def _differences(a: Any, b: Any, path: str = "") -> list[str]:
