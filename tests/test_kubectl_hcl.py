@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CDKTF, PROJECT_ROOT
+from tests.conftest import CDKTF, PROJECT_ROOT, shared_once
 
 APP = textwrap.dedent(
     """
@@ -61,14 +61,17 @@ APP = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def cli_app(tmp_path_factory) -> Path:
-    """The folder of :data:`APP` after one `cdktf synth` (JSON) of it; the tests only read it."""
-    folder = tmp_path_factory.mktemp("cli-app")
-    (folder / "app.py").write_text(APP.format(root=str(PROJECT_ROOT)))
-    (folder / "cdktf.json").write_text(json.dumps({"language": "python", "app": f"{sys.executable} app.py"}))
-    env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CDKTF_DISABLE_PLUGIN_CACHE_ENV": "1", "CI": "1"}
-    result = subprocess.run([str(CDKTF), "synth"], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return folder
+    """The folder of :data:`APP` after one `cdktf synth` (JSON) of it, once per test run
+    (:func:`tests.conftest.shared_once`, whichever worker asks first); the tests only read it."""
+
+    def synthesize(folder: Path) -> None:
+        (folder / "app.py").write_text(APP.format(root=str(PROJECT_ROOT)))
+        (folder / "cdktf.json").write_text(json.dumps({"language": "python", "app": f"{sys.executable} app.py"}))
+        env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CDKTF_DISABLE_PLUGIN_CACHE_ENV": "1", "CI": "1"}
+        run = subprocess.run([str(CDKTF), "synth"], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stdout + run.stderr
+
+    return shared_once(tmp_path_factory, "kubectl-cli-app", synthesize)
 
 
 @pytest.mark.slow
