@@ -61,15 +61,19 @@ def _evaluate(copy: Path, env: dict[str, str]) -> tuple[dict[str, Any], str]:
 
     The copy is the one module of a root of its own, so that its outputs are one object,
     ``module.copy``, which `terraform console -plan` evaluates after planning in the same
-    process (base64, so that no console quoting is undone by hand): a third of the CPU of
+    process (base64, so that no console quoting is undone by hand). The console does not report
+    every error of the configuration (a ``depends_on`` on an undeclared resource is ignored), so
+    `terraform validate` reads it first (references, cycles, types). Together ~60% of the CPU of
     `plan -out` followed by `show -json`, with the same values and the same warnings.
     """
     root = copy.parent / f"{copy.name}-root"
     root.mkdir()
     (root / "main.tf").write_text(f'module "copy" {{\n  source = "../{copy.name}"\n}}\n')
-    init = _run(["terraform", "init", "-input=false", "-no-color"], root, env)
-    log = init.stdout + init.stderr
-    assert init.returncode == 0, f"terraform init in {root}:\n{log[-4000:]}"
+    log = ""
+    for args in (["init", "-input=false", "-no-color"], ["validate", "-no-color"]):
+        result = _run(["terraform", *args], root, env)
+        log += result.stdout + result.stderr
+        assert result.returncode == 0, f"terraform {args[0]} in {root}:\n{log[-4000:]}"
     console = subprocess.run(
         ["terraform", "console", "-plan"],
         input="base64encode(jsonencode(module.copy))\n",
