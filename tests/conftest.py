@@ -73,7 +73,7 @@ def synth_dir(catalog, tmp_path_factory) -> Path:
 def hcl_synth_dir(tmp_path_factory) -> Path:
     """`npx cdktf synth --hcl` of the whole catalog from the project root, as an operator runs it
     (the pinned CLI, cdktf.json's app): the cdktf.out it writes, once per test run (the CLI and a
-    synthesis cost ~10 s; test_cli and test_hcl_output only read the files)."""
+    synthesis cost ~10 s; test_cli, test_hcl_output and test_kubectl_hcl only read the files)."""
 
     def synthesize(folder: Path) -> None:
         env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "1", "PIPENV_VENV_IN_PROJECT": "1"}

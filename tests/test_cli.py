@@ -31,8 +31,10 @@ def test_cdktf_synth_hcl_writes_every_stack_in_canonical_terraform_format(hcl_sy
 @pytest.mark.slow
 @pytest.mark.needs("cdktf", why="the pinned cdktf CLI of node_modules")
 def test_a_rule_violation_stops_the_real_cli_although_it_asks_the_app_to_continue(tmp_path):
-    """`cdktf synth`/`diff`/`deploy` run the app with CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS=true;
-    main.py removes it (stacks/runtime.py), else a broken rule would be written, planned and applied."""
+    """A broken rule of the catalog through the real CLI: it fails, shows the rule, writes no stack.
+    This rule stops main.py before the jsii kernel starts, so the CLI's
+    CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS=true plays no part here (removing it from main.py's
+    environment, stacks/runtime.py, is proven by test_kubectl_hcl's error annotation under the CLI)."""
     data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
     data["services"]["overseerr"]["workloads"]["overseerr"]["volumes"]["data"] = {"glusterfs": "db"}
     catalog = tmp_path / "services.yaml"
