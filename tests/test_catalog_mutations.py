@@ -31,12 +31,13 @@ from hypothesis import strategies as st
 from catalog import CatalogError
 from catalog.source import CONTROL
 from rules import load_catalog
+from tests.catalog_source import services_data
 from tests.conftest import PROJECT_ROOT
 from tests.test_hostile_catalogs import run_measured
 from validation.secrets_scan import scan_lines
 
 EXAMPLES = 120
-BASE: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+BASE: dict[str, Any] = services_data()
 HUGE = ["x" * 100_000, 10**40, -(2**63), 2**31, 1e308, "é" * 5000, "\u202e" + "a" * 70, [0] * 2000]
 VALUES = st.one_of(
     st.none(),

@@ -19,9 +19,10 @@ import yaml
 from catalog import CatalogError
 from catalog.model import Catalog
 from stacks.runtime import PYCACHE
+from tests.catalog_source import services_data
 from tests.conftest import PROJECT_ROOT
 
-BASE = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+BASE = services_data()
 
 # one literal of each kind the issue names, as a line of a text, and the detect-secrets type it is
 SECRETS = {

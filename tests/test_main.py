@@ -11,6 +11,7 @@ import sys
 import pytest
 import yaml
 
+from tests.catalog_source import services_data, services_text
 from tests.conftest import PROJECT_ROOT
 from tests.main_run import NEW_IMAGE
 
@@ -39,7 +40,7 @@ def previous_output(tmp_path):
 
 
 def test_a_bad_catalog_exits_2_with_one_line_per_problem_and_leaves_cdktf_out_untouched(tmp_path, previous_output):
-    text = (PROJECT_ROOT / "services.yaml").read_text()
+    text = services_text()
     text = text.replace("  litestream_image: litestream/litestream:0.5", "  litestream_image: 5")
     text = text.replace("      bucket: overseerr-litestream\n", "", 1)
     result = _run_main(tmp_path, text)
@@ -53,7 +54,7 @@ def test_a_bad_catalog_exits_2_with_one_line_per_problem_and_leaves_cdktf_out_un
 
 
 def test_a_broken_rule_exits_2_naming_service_and_rule_and_leaves_cdktf_out_untouched(tmp_path, previous_output):
-    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    data = services_data()
     data["services"]["overseerr"]["workloads"]["overseerr"]["volumes"]["data"] = {"glusterfs": "db"}
     result = _run_main(tmp_path, yaml.safe_dump(data, sort_keys=False))
     assert result.returncode == 2, result.stderr
@@ -76,7 +77,7 @@ def test_a_broken_rule_exits_2_naming_service_and_rule_and_leaves_cdktf_out_unto
 )
 def test_a_bad_default_is_one_line_at_the_defaults_line_and_exits_2(tmp_path, previous_output, bad, expected):
     """However many probes inherit it (tests/test_catalog_defaults.py has the rest of defaults:)."""
-    text = (PROJECT_ROOT / "services.yaml").read_text()
+    text = services_text()
     line = text.splitlines().index("  liveness: {period: 30}") + 1
     result = _run_main(tmp_path, text.replace("  liveness: {period: 30}\n", f"  liveness: {bad}\n", 1))
     assert result.returncode == 2, result.stderr
@@ -157,7 +158,7 @@ def _untagged_image(data: dict) -> None:
     ],
 )
 def test_a_rule_fires_through_a_real_synthesis(tmp_path, previous_output, mutate, rule_line):
-    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    data = services_data()
     mutate(data)
     result = _run_main(tmp_path, yaml.safe_dump(data, sort_keys=False))
     [line] = result.stderr.strip().splitlines() or [""]

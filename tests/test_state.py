@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.catalog_source import services_data, services_text
 from tests.conftest import PROJECT_ROOT
 from tests.terraform_copy import terraform
 
@@ -124,7 +125,7 @@ def test_a_good_synthesis_keeps_terraforms_working_files_and_the_plan_is_empty(a
 
 def test_a_catalog_error_exits_2_and_leaves_everything(applied):
     before_files, before_state = _snapshot(applied), _state(applied)
-    text = (PROJECT_ROOT / "services.yaml").read_text().replace("      bucket: overseerr-litestream\n", "", 1)
+    text = services_text().replace("      bucket: overseerr-litestream\n", "", 1)
     result = _main(applied, text)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
@@ -134,7 +135,7 @@ def test_a_catalog_error_exits_2_and_leaves_everything(applied):
 
 def test_a_rule_violation_exits_2_and_leaves_everything(applied):
     before_files, before_state = _snapshot(applied), _state(applied)
-    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    data = services_data()
     data["services"]["overseerr"]["workloads"]["overseerr"]["volumes"]["data"] = {"glusterfs": "db"}
     result = _main(applied, yaml.safe_dump(data, sort_keys=False))
     assert result.returncode == 2, result.stderr

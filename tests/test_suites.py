@@ -17,12 +17,13 @@ import yaml
 
 from catalog import CatalogError, read_catalog
 from catalog.model import Service
-from constructs_lib.naming import object_id
-from constructs_lib.terraform_text import unescape
 from rules import load_catalog
 from suites import expand_catalog, validated_params
 from suites.matrix.configs import PLACEHOLDERS
+from tests.catalog_source import services_data, services_text
 from tests.conftest import PROJECT_ROOT, resources_of, service_of
+from tests.deferred import object_id
+from tests.deferred import unescape_terraform as unescape
 from tests.no_skips import find_program, require
 from tests.suites.omnibus_stub import read_gitlab_rb
 
@@ -244,7 +245,7 @@ def test_every_env_expansion_in_the_multi_component_entries_refers_to_a_variable
 
 def _load_with(tmp_path: Path, name: str, mutate) -> None:
     """Loads a catalog of the real ``cluster`` and the real entry ``name`` after ``mutate(entry)``."""
-    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    data = services_data()
     entry = data["services"][name]
     mutate(entry)
     path = tmp_path / "services.yaml"
@@ -391,10 +392,10 @@ def test_a_suite_needs_its_params_and_params_need_a_suite(tmp_path):
 
 def test_params_of_another_suite_are_refused_at_their_own_lines(tmp_path):
     def matrix_params(entry):
-        entry["params"] = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())["services"]["matrix"]["params"]
+        entry["params"] = services_data()["services"]["matrix"]["params"]
 
     def gitlab_params(entry):
-        entry["params"] = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())["services"]["gitlab"]["params"]
+        entry["params"] = services_data()["services"]["gitlab"]["params"]
 
     problems = _problem(tmp_path, "gitlab", matrix_params).splitlines()
     problems += _problem(tmp_path, "matrix", gitlab_params).splitlines()
@@ -467,7 +468,7 @@ SUITE_ERRORS = {
 
 def _edited(old: str, new: str, at: str) -> tuple[str, int]:
     """The real services.yaml with its one ``old`` replaced by ``new``, and the line of ``at`` in it."""
-    text = (PROJECT_ROOT / "services.yaml").read_text()
+    text = services_text()
     assert text.count(old) == 1
     text = text.replace(old, new)
     return text, text[: text.index(at)].count("\n") + 1
