@@ -24,6 +24,7 @@ from tests.catalog_source import services_data, services_text
 from tests.conftest import PROJECT_ROOT, resources_of, service_of
 from tests.deferred import object_id
 from tests.deferred import unescape_terraform as unescape
+from tests.main_run import refused_before_synthesis
 from tests.no_skips import find_program, require
 from tests.suites.omnibus_stub import read_gitlab_rb
 
@@ -474,13 +475,27 @@ def _edited(old: str, new: str, at: str) -> tuple[str, int]:
     return text, text[: text.index(at)].count("\n") + 1
 
 
-@pytest.mark.parametrize("case", SUITE_ERRORS)
-def test_a_suite_error_is_one_located_line_and_exit_2_through_main(tmp_path, case):
-    old, new, message, at = SUITE_ERRORS[case]
+THROUGH_MAIN = "what the suite reads, missing"  # the one case run through main.py itself
+
+
+def test_a_suite_error_is_one_located_line_and_exit_2_through_main(tmp_path):
+    """main.py end to end once: exit 2, the one line, nothing written; every case of the table
+    in process in the next test (tests.main_run.refused_before_synthesis says why that is the
+    same path)."""
+    old, new, message, at = SUITE_ERRORS[THROUGH_MAIN]
     text, line = _edited(old, new, at)
     result = _main(tmp_path, text)
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [f"{message} (services.yaml:{line})"]
+    assert not (tmp_path / "cdktf.out").exists()
+
+
+@pytest.mark.parametrize("case", SUITE_ERRORS)
+def test_a_suite_error_is_one_located_line(tmp_path, case):
+    old, new, message, at = SUITE_ERRORS[case]
+    text, line = _edited(old, new, at)
+    (tmp_path / "services.yaml").write_text(text)
+    assert refused_before_synthesis(tmp_path / "services.yaml") == [f"{message} (services.yaml:{line})"]
 
 
 # hostile or mistyped params of the suite entries: (old, new text, the one line's start, text on its line)
