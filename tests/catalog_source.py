@@ -16,6 +16,7 @@ import yaml
 SERVICES_YAML = Path(__file__).resolve().parents[1] / "services.yaml"
 # libyaml's parser builds the same document with the same safe constructor, ~7x faster
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @functools.cache
@@ -31,3 +32,9 @@ def _parsed() -> dict[str, Any]:
 def services_data() -> dict[str, Any]:
     """A fresh copy of the parsed services.yaml: the caller may change it at will."""
     return copy.deepcopy(_parsed())
+
+
+def dump(data: Any) -> str:
+    """``data`` as YAML in the order given, as ``yaml.safe_dump(data, sort_keys=False)`` writes
+    it, by libyaml's emitter (the pure-Python one takes ~0.3 s of CPU for the whole catalog)."""
+    return yaml.dump(data, Dumper=_DUMPER, sort_keys=False)

@@ -20,7 +20,7 @@ import yaml
 from catalog import CatalogError
 from catalog.model import Catalog
 from stacks.runtime import PYCACHE
-from tests.catalog_source import services_data
+from tests.catalog_source import dump, services_data
 from tests.conftest import PROJECT_ROOT
 from validation.scan_cache import CACHE_DIR as SCAN_CACHE
 
@@ -355,7 +355,7 @@ def test_main_refuses_a_secret_in_a_file_of_files_with_one_located_line(project,
     def edit(text: str) -> str:
         data = yaml.safe_load(text)
         data["services"]["overseerr"]["config_maps"] = {"overseerr-leak": {"files": {"leak.conf": "files/leak.conf"}}}
-        return yaml.safe_dump(data, sort_keys=False)
+        return dump(data)
 
     _plant(project, "services.yaml", edit)
     result = _main(project, tmp_path)
@@ -387,7 +387,7 @@ def test_main_refuses_secrets_in_a_builders_script_a_jobspec_and_a_manifest_body
         # only the entries that hold the three texts: the others would only make the build longer
         data["services"] = {name: data["services"][name] for name in ("gitlab-runner", "overseerr")}
         data["nomad"]["jobs"] = {"elk": data["nomad"]["jobs"]["elk"]}
-        return yaml.safe_dump(data, sort_keys=False)
+        return dump(data)
 
     _plant(project, "services.yaml", edit)
     result = _main(project, tmp_path)

@@ -9,9 +9,8 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 
-from tests.catalog_source import services_data, services_text
+from tests.catalog_source import dump, services_data, services_text
 from tests.conftest import PROJECT_ROOT
 from tests.main_run import NEW_IMAGE, refused_before_synthesis
 
@@ -56,7 +55,7 @@ def test_a_bad_catalog_exits_2_with_one_line_per_problem_and_leaves_cdktf_out_un
 def test_a_broken_rule_exits_2_naming_service_and_rule_and_leaves_cdktf_out_untouched(tmp_path, previous_output):
     data = services_data()
     data["services"]["overseerr"]["workloads"]["overseerr"]["volumes"]["data"] = {"glusterfs": "db"}
-    result = _run_main(tmp_path, yaml.safe_dump(data, sort_keys=False))
+    result = _run_main(tmp_path, dump(data))
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(
@@ -173,7 +172,7 @@ def _untagged_image(data: dict) -> None:
 def test_a_rule_fires_through_a_real_synthesis(tmp_path, previous_output, mutate, rule_line, through_main):
     data = services_data()
     mutate(data)
-    lines = _refused(tmp_path, yaml.safe_dump(data, sort_keys=False), through_main)
+    lines = _refused(tmp_path, dump(data), through_main)
     [line] = lines or [""]
     assert re.fullmatch(re.escape(rule_line) + r" \(services\.yaml:\d+\)", line), lines
     assert previous_output.read_text() == '{"previous": true}'

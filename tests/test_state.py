@@ -18,9 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.catalog_source import services_data
+from tests.catalog_source import dump, services_data
 from tests.conftest import PROJECT_ROOT
 from tests.terraform_copy import terraform
 
@@ -130,7 +129,7 @@ def test_a_refused_catalog_exits_2_and_leaves_everything(applied):
     before_files, before_state = _snapshot(applied), _state(applied)
     data = services_data()
     data["services"]["overseerr"]["workloads"]["overseerr"]["volumes"]["data"] = {"glusterfs": "db"}
-    result = _main(applied, yaml.safe_dump(data, sort_keys=False))
+    result = _main(applied, dump(data))
     assert result.returncode == 2, result.stderr
     assert ": rule sqlite-on-network-storage: " in result.stderr and "Traceback" not in result.stderr
     assert _snapshot(applied) == before_files

@@ -20,7 +20,7 @@ from catalog.model import Service
 from rules import load_catalog
 from suites import expand_catalog, validated_params
 from suites.matrix.configs import PLACEHOLDERS
-from tests.catalog_source import services_data, services_text
+from tests.catalog_source import dump, services_data, services_text
 from tests.conftest import PROJECT_ROOT, resources_of, service_of
 from tests.deferred import object_id
 from tests.deferred import unescape_terraform as unescape
@@ -250,7 +250,7 @@ def _load_with(tmp_path: Path, name: str, mutate) -> None:
     entry = data["services"][name]
     mutate(entry)
     path = tmp_path / "services.yaml"
-    path.write_text(yaml.safe_dump({"cluster": data["cluster"], "services": {name: entry}}, sort_keys=False))
+    path.write_text(dump({"cluster": data["cluster"], "services": {name: entry}}))
     load_catalog(path)
 
 
