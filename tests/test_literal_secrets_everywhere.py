@@ -4,6 +4,7 @@ like the catalog's own values, through one cache of scan results (validation/sca
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -344,8 +345,14 @@ def project(tmp_path) -> Path:
     # planted lines with detect-secrets, not every line again (the cache answers what a cold scan
     # finds: test_cached_results_are_the_cold_scans_for_any_lines).
     if SCAN_CACHE.is_dir():
-        shutil.copytree(SCAN_CACHE, project / SCAN_CACHE.relative_to(PROJECT_ROOT))
+        shutil.copytree(SCAN_CACHE, project / SCAN_CACHE.relative_to(PROJECT_ROOT), copy_function=_copy_if_present)
     return project
+
+
+def _copy_if_present(source: str, destination: str) -> None:
+    """A shard's temporary file, renamed away by another test's load meanwhile, is not copied."""
+    with contextlib.suppress(FileNotFoundError):
+        shutil.copy2(source, destination)
 
 
 @pytest.mark.slow
