@@ -11,6 +11,7 @@ main.py would re-run itself.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -122,3 +123,21 @@ def main_run(tmp_path_factory, synth_dir) -> MainRun:
     folder = shared_once(tmp_path_factory, "main-run", lambda f: _make(f, synth_dir))
     runs = json.loads((folder / "runs.json").read_text())
     return MainRun(folder, runs["env"], Run(**runs["no_op_before"]), runs["wrote_before"], Run(**runs["changed"]))
+
+
+def refused_before_synthesis(catalog: Path) -> list[str]:
+    """The lines `main.py` prints (exit 2) when it refuses ``catalog`` before synthesizing: the
+    CatalogError of ``load_catalog``, the function main.py calls and whose error it prints as it
+    is, raised here in this process, from the catalog's folder (where these tests run main.py:
+    files are named relative to it). A table of such cases runs main.py itself for one case (exit
+    2, those lines, nothing written); the others come here: a process each (~0.4 s of CPU) would
+    prove nothing more."""
+    from catalog import CatalogError
+    from rules import load_catalog
+
+    with contextlib.chdir(catalog.parent):
+        try:
+            load_catalog(catalog)
+        except CatalogError as exc:
+            return str(exc).splitlines()
+    raise AssertionError(f"{catalog} was accepted")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from constructs import Construct
-
 from tests.conftest import resources_of
 
 
@@ -19,6 +17,8 @@ def test_addresses_are_readable_names_without_hash_suffixes(stacks):
 
 
 def test_restructuring_the_construct_tree_does_not_change_any_address(synth_with, catalog):
+    from constructs import Construct
+
     from constructs_lib.app import App
 
     def flat(stack):

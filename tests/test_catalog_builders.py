@@ -1,5 +1,6 @@
 """Scripts that the catalog asks builders of configs/ for, instead of pasting them: a container's
-``script`` and litestream's ``restore_script``."""
+``script`` and litestream's ``restore_script``. Those live in constructs_lib, whose import starts
+the jsii kernel: imported by the tests that call them, not when the module is collected."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ from pydantic import ValidationError
 from catalog.model.objects import Litestream
 from catalog.model.pod import Container
 from configs.gitlab_runner import runner_config_command
-from constructs_lib.app import with_script
-from constructs_lib.litestream import restore_script
 
 RESOURCES = {"requests": {"cpu": "10m"}, "limits": {"memory": "64Mi"}}
 PLEX_DATABASES = [
@@ -34,6 +33,8 @@ def _plex(**changes) -> Litestream:
 
 
 def test_a_container_script_runs_the_builders_text_with_sh_c():
+    from constructs_lib.app import with_script
+
     container = Container.model_validate(
         {"image": "busybox:1.36", "script": {"builder": "gitlab-runner-config", "runner_name": "k8s-arm64"}}
     )
@@ -44,6 +45,8 @@ def test_a_container_script_runs_the_builders_text_with_sh_c():
 
 
 def test_containers_without_a_script_are_left_as_written():
+    from constructs_lib.app import with_script
+
     container = Container.model_validate({"image": "busybox:1.36", "command": ["true"]})
     assert with_script({"c": container})["c"] is container
 
@@ -63,6 +66,8 @@ def test_a_runner_name_that_would_break_the_sed_expression_is_rejected():
 
 
 def test_the_plex_restore_script_is_filled_from_the_catalog_and_the_cluster(catalog):
+    from constructs_lib.litestream import restore_script
+
     script = restore_script(_plex(), catalog.cluster, "/etc/litestream.yml")
     assert "DB_DIR=/data/Databases\n" in script
     assert "BUCKET=plex-litestream\n" in script
@@ -70,6 +75,8 @@ def test_the_plex_restore_script_is_filled_from_the_catalog_and_the_cluster(cata
 
 
 def test_the_single_database_restore_restores_the_first_database_with_the_mounted_config(catalog):
+    from constructs_lib.litestream import restore_script
+
     script = restore_script(_plex(restore_script="single-database"), catalog.cluster, "/etc/litestream.yml")
     assert (
         "CONFIG=/etc/litestream.yml\n" in script

@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from pydantic import ValidationError
 
 from catalog.model import Catalog
-from tests.conftest import PROJECT_ROOT
+from tests.catalog_source import services_data
 from tests.terraform_copy import terraform
 
-BASE = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+BASE = services_data()
 VOLUME = {
     "volume_id": "postgres-data",
     "name": "postgres-data",

@@ -10,6 +10,9 @@ of input changed in turn, in a copy of the project, cheap enough to cover them a
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
+import io
 import json
 import os
 import shutil
@@ -66,10 +69,18 @@ def test_main_does_nothing_then_synthesizes_a_changed_catalog_then_does_nothing(
 # --- the decision, for each kind of input --------------------------------------------------
 
 DECIDE = "import sys; from stacks import fingerprint; sys.exit(0 if fingerprint.up_to_date(sys.argv[1:]) else 1)"
+RECORD = "from stacks import fingerprint as f; f.record('cdktf.out', f.current_inputs())"
 
 
 class Project:
-    """A copy of the project's synthesis inputs with a recorded fingerprint, to change at will."""
+    """A copy of the project's synthesis inputs with a recorded fingerprint, to change at will.
+
+    The decision is taken in this process by the copy's own stacks/fingerprint.py (its project
+    root is the copy), with the environment given explicitly and the copy as working directory:
+    the function main.py calls, on what main.py would see. A process per decision (~40 ms of
+    CPU, ~100 of them) would add nothing but for what only a fresh interpreter can change, its
+    Python and its sys.path: those cases record and decide in a process of their own
+    (:meth:`record_in`, :meth:`up_to_date_in`)."""
 
     def __init__(self, tmp_path: Path):
         self.root = tmp_path / "project"
@@ -84,12 +95,26 @@ class Project:
         stack = self.out / "stacks" / "kubernetes" / "cdk.tf.json"
         stack.parent.mkdir(parents=True)
         stack.write_text('{"resource": {}}')
-        subprocess.run(
-            [sys.executable, "-c", "from stacks import fingerprint as f; f.record('cdktf.out', f.current_inputs())"],
-            cwd=self.root, env=self.env, check=True,
-        )  # fmt: skip
+        spec = importlib.util.spec_from_file_location(
+            "fingerprint_of_the_copy", self.root / "stacks" / "fingerprint.py"
+        )
+        self.fingerprint = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(self.fingerprint)
+        assert self.fingerprint.PROJECT_ROOT == str(self.root)
+        self.record()
 
-    def up_to_date(self, *args: str, python: str = sys.executable, **env: str) -> bool:
+    def record(self) -> None:
+        with contextlib.chdir(self.root):
+            self.fingerprint.record("cdktf.out", self.fingerprint.current_inputs(self.env))
+
+    def up_to_date(self, *args: str, **env: str) -> bool:
+        with contextlib.chdir(self.root), contextlib.redirect_stdout(io.StringIO()):
+            return self.fingerprint.up_to_date(args, {**self.env, **env})
+
+    def record_in(self) -> None:
+        subprocess.run([sys.executable, "-c", RECORD], cwd=self.root, env=self.env, check=True)
+
+    def up_to_date_in(self, *args: str, python: str = sys.executable, **env: str) -> bool:
         result = subprocess.run(
             [python, "-c", DECIDE, *args], cwd=self.root, env={**self.env, **env}, capture_output=True, text=True
         )
@@ -130,19 +155,6 @@ def _node_wrapper(project: Project) -> dict[str, str]:
     node.write_text(f'#!/bin/sh\nexec {shutil.which("node")} "$@"\n')
     node.chmod(0o755)
     return {"PATH": f"{bin_dir}{os.pathsep}{project.env['PATH']}"}
-
-
-def _package_installed(project: Project) -> dict[str, str]:
-    site = project.root.parent / "lib" / "site-packages"
-    site.mkdir(parents=True)
-    project.env["PYTHONPATH"] = str(site)  # on sys.path before the recording too
-    subprocess.run(
-        [sys.executable, "-c", "from stacks import fingerprint as f; f.record('cdktf.out', f.current_inputs())"],
-        cwd=project.root, env=project.env, check=True,
-    )  # fmt: skip
-    assert project.up_to_date()
-    (site / "newpkg").mkdir()
-    return {}
 
 
 def _output(change):
@@ -187,7 +199,6 @@ CHANGES = {
     "NODE_OPTIONS": _env(NODE_OPTIONS="--max-old-space-size=100"),
     "JSII_NODE": _env(JSII_NODE=shutil.which("node") or "node"),
     "another node on PATH": _node_wrapper,
-    "a package installed": _package_installed,
     "an output file edited": _output(lambda p: p.write_text('{"resource": {"edited": {}}}')),
     "an output file deleted": _output(lambda p: p.unlink()),
 }
@@ -199,9 +210,25 @@ def test_each_kind_of_input_changed_means_a_new_synthesis(project, change):
     assert not project.up_to_date(**env)
 
 
-def test_another_python_means_a_new_synthesis(project):
+def test_another_python_means_a_new_synthesis(tmp_path):
+    """In processes: the interpreter is what changes (the same one first, as the control)."""
     assert OTHER_PYTHON, "no second Python interpreter on this machine (pyenv 3.12/3.13)"
-    assert not project.up_to_date(python=OTHER_PYTHON)
+    project = Project(tmp_path)
+    project.record_in()
+    assert project.up_to_date_in(), "the unchanged copy must be up to date in a process of its own"
+    assert not project.up_to_date_in(python=OTHER_PYTHON)
+
+
+def test_a_package_installed_means_a_new_synthesis(tmp_path):
+    """In processes: a site-packages directory reaches sys.path at the interpreter's start."""
+    project = Project(tmp_path)
+    site = project.root.parent / "lib" / "site-packages"
+    site.mkdir(parents=True)
+    project.env["PYTHONPATH"] = str(site)  # on sys.path before the recording too
+    project.record_in()
+    assert project.up_to_date_in(), "the unchanged copy must be up to date in a process of its own"
+    (site / "newpkg").mkdir()
+    assert not project.up_to_date_in()
 
 
 def test_force_synthesizes_anyway(project):
@@ -226,10 +253,7 @@ def test_what_synthesis_does_not_read_keeps_the_output_current(project, change):
 def test_the_pg_connection_string_counts_by_presence_only(tmp_path):
     project = Project(tmp_path)
     project.env["PG_CONN_STR"] = "postgres://a@db/state"
-    subprocess.run(
-        [sys.executable, "-c", "from stacks import fingerprint as f; f.record('cdktf.out', f.current_inputs())"],
-        cwd=project.root, env=project.env, check=True,
-    )  # fmt: skip
+    project.record()
     assert project.up_to_date(PG_CONN_STR="postgres://b@db/state")
     assert "postgres" not in (project.out / fingerprint.FILE_NAME).read_text(), "the secret must not be stored"
 

@@ -22,6 +22,7 @@ from catalog import CatalogError
 from catalog.source import CONTROL
 from rules import load_catalog
 from tests.conftest import PROJECT_ROOT
+from tests.main_run import refused_before_synthesis
 from tests.test_catalog_errors import VALID
 
 
@@ -746,20 +747,32 @@ def _high_water_kb(pid: int) -> int:
     return int(match.group(1)) if match else 0
 
 
-@pytest.mark.parametrize(
-    ("id", "text", "expected"),
-    [
-        ("billion laughs", HEAD + _laughs(), "the document expands to more than 100000 values"),
-        ("invalid utf-8", HEAD.encode() + b"services:\n  caf\xe9: {}\n", "not valid UTF-8: byte 0xe9 at column 6"),
-        ("unknown tag", HEAD + "services: !vault x\n", "unsupported yaml tag '!vault'"),
-    ],
-)
-def test_the_entry_point_exits_2_with_one_located_line_and_keeps_the_previous_output(tmp_path, id, text, expected):
+ENTRY_POINT_CASES = [
+    ("billion laughs", HEAD + _laughs(), "the document expands to more than 100000 values"),
+    ("invalid utf-8", HEAD.encode() + b"services:\n  caf\xe9: {}\n", "not valid UTF-8: byte 0xe9 at column 6"),
+    ("unknown tag", HEAD + "services: !vault x\n", "unsupported yaml tag '!vault'"),
+]
+
+
+def test_the_entry_point_exits_2_with_one_located_line_and_keeps_the_previous_output(tmp_path):
+    """main.py itself on the billion laughs, the document that would cost memory: exit 2, one
+    located line, the previous output kept, and no process past 300 MB. Every document of the
+    table, this one included, in process in the next test (the same path to the same line:
+    tests.main_run.refused_before_synthesis)."""
+    _id, text, expected = ENTRY_POINT_CASES[0]
     result, max_rss_mb = _run_main(tmp_path, text)
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert expected in line and re.search(r"\(services\.yaml:\d+\)$", line), line
     assert max_rss_mb < 300, f"a child process peaked at {max_rss_mb:.0f} MB"
+
+
+@pytest.mark.parametrize(("id", "text", "expected"), ENTRY_POINT_CASES, ids=[case[0] for case in ENTRY_POINT_CASES])
+def test_what_the_entry_point_prints_for_a_hostile_document_is_one_located_line(tmp_path, id, text, expected):
+    catalog = tmp_path / "services.yaml"
+    catalog.write_bytes(text if isinstance(text, bytes) else text.encode())
+    (line,) = refused_before_synthesis(catalog)
+    assert expected in line and re.search(r"\(services\.yaml:\d+\)$", line), line
 
 
 _CRASH = (

@@ -9,10 +9,10 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 
+from tests.catalog_source import dump, services_data, services_text
 from tests.conftest import PROJECT_ROOT
-from tests.main_run import NEW_IMAGE
+from tests.main_run import NEW_IMAGE, refused_before_synthesis
 
 
 def _run_main(tmp_path, catalog_text: str) -> subprocess.CompletedProcess:
@@ -39,7 +39,7 @@ def previous_output(tmp_path):
 
 
 def test_a_bad_catalog_exits_2_with_one_line_per_problem_and_leaves_cdktf_out_untouched(tmp_path, previous_output):
-    text = (PROJECT_ROOT / "services.yaml").read_text()
+    text = services_text()
     text = text.replace("  litestream_image: litestream/litestream:0.5", "  litestream_image: 5")
     text = text.replace("      bucket: overseerr-litestream\n", "", 1)
     result = _run_main(tmp_path, text)
@@ -53,9 +53,9 @@ def test_a_bad_catalog_exits_2_with_one_line_per_problem_and_leaves_cdktf_out_un
 
 
 def test_a_broken_rule_exits_2_naming_service_and_rule_and_leaves_cdktf_out_untouched(tmp_path, previous_output):
-    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    data = services_data()
     data["services"]["overseerr"]["workloads"]["overseerr"]["volumes"]["data"] = {"glusterfs": "db"}
-    result = _run_main(tmp_path, yaml.safe_dump(data, sort_keys=False))
+    result = _run_main(tmp_path, dump(data))
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(
@@ -66,23 +66,34 @@ def test_a_broken_rule_exits_2_naming_service_and_rule_and_leaves_cdktf_out_unto
     assert previous_output.read_text() == '{"previous": true}'
 
 
+def _refused(tmp_path, catalog_text: str, through_main: bool) -> list[str]:
+    """What main.py prints for a refused catalog: main.py itself (exit 2, no traceback) for the
+    first case of a table, in process for the others (tests.main_run.refused_before_synthesis)."""
+    if not through_main:
+        (tmp_path / "services.yaml").write_text(catalog_text)
+        return refused_before_synthesis(tmp_path / "services.yaml")
+    result = _run_main(tmp_path, catalog_text)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr.strip().splitlines()
+
+
 @pytest.mark.parametrize(
-    ("bad", "expected"),
+    ("bad", "expected", "through_main"),
     [
-        ("{period: -30}", "defaults.liveness.period: input should be greater than or equal to 0, got -30"),
-        ("{period: 3000000000}", "defaults.liveness.period: rule int32-fields: period 3000000000 does not fit"),
+        ("{period: -30}", "defaults.liveness.period: input should be greater than or equal to 0, got -30", True),
+        ("{period: 3000000000}", "defaults.liveness.period: rule int32-fields: period 3000000000 does not fit", False),
     ],
     ids=["shape", "rule"],
 )
-def test_a_bad_default_is_one_line_at_the_defaults_line_and_exits_2(tmp_path, previous_output, bad, expected):
+def test_a_bad_default_is_one_line_at_the_defaults_line_and_exits_2(
+    tmp_path, previous_output, bad, expected, through_main
+):
     """However many probes inherit it (tests/test_catalog_defaults.py has the rest of defaults:)."""
-    text = (PROJECT_ROOT / "services.yaml").read_text()
+    text = services_text()
     line = text.splitlines().index("  liveness: {period: 30}") + 1
-    result = _run_main(tmp_path, text.replace("  liveness: {period: 30}\n", f"  liveness: {bad}\n", 1))
-    assert result.returncode == 2, result.stderr
-    (problem,) = result.stderr.strip().splitlines()
+    (problem,) = _refused(tmp_path, text.replace("  liveness: {period: 30}\n", f"  liveness: {bad}\n", 1), through_main)
     assert problem.startswith(expected) and problem.endswith(f"(services.yaml:{line})"), problem
-    assert "Traceback" not in result.stderr
     assert previous_output.read_text() == '{"previous": true}'
 
 
@@ -139,28 +150,29 @@ def _untagged_image(data: dict) -> None:
 
 
 @pytest.mark.parametrize(
-    ("mutate", "rule_line"),
+    ("mutate", "rule_line", "through_main"),
     [
         pytest.param(
             _misnamed_storage,
             "services.vaultwarden.workloads.vaultwarden.volumes.data.host_path: rule storage-path: hostPath "
             "'/storage/v/vaultwarden' is not named glusterfs_vaultwarden_<type>; use {glusterfs: <type>} or waive "
             "'storage-path' with a reason",
+            True,
             id="storage-path",
         ),
         pytest.param(
             _untagged_image,
             "services.vaultwarden.workloads.vaultwarden.containers.vaultwarden.image: rule image-tag-required: "
             "image 'vaultwarden/server' has no tag; pin one, e.g. 'vaultwarden/server:1.2.3'",
+            False,
             id="image-tag-required",
         ),
     ],
 )
-def test_a_rule_fires_through_a_real_synthesis(tmp_path, previous_output, mutate, rule_line):
-    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+def test_a_rule_fires_through_a_real_synthesis(tmp_path, previous_output, mutate, rule_line, through_main):
+    data = services_data()
     mutate(data)
-    result = _run_main(tmp_path, yaml.safe_dump(data, sort_keys=False))
-    [line] = result.stderr.strip().splitlines() or [""]
-    assert result.returncode == 2, result.stderr
-    assert re.fullmatch(re.escape(rule_line) + r" \(services\.yaml:\d+\)", line), result.stderr
+    lines = _refused(tmp_path, dump(data), through_main)
+    [line] = lines or [""]
+    assert re.fullmatch(re.escape(rule_line) + r" \(services\.yaml:\d+\)", line), lines
     assert previous_output.read_text() == '{"previous": true}'

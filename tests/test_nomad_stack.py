@@ -11,26 +11,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cdktf import App
 
-from constructs_lib.terraform_text import literal as escape_terraform
-from constructs_lib.terraform_text import unescape as unescape_terraform
-from rules import load_catalog
-from stacks.nomad_stack import NomadStack, nomad_address
+from tests.deferred import escape_terraform, unescape_terraform
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-CATALOG = load_catalog()
 # An unescaped "${" or "%{" is one not preceded by the escape character of its own kind.
 UNESCAPED = re.compile(r"(?<!\$)\$\{|(?<!%)%\{")
 
 
 @pytest.fixture(scope="session")
-def stack_json(tmp_path_factory) -> dict[str, Any]:
-    """Synthesized once: importing the provider bindings costs seconds. A fixed, empty
+def stack_json(tmp_path_factory, catalog) -> dict[str, Any]:
+    """Synthesized once: importing the provider bindings costs seconds (so here, not at the
+    module's import: a worker that runs none of these tests pays nothing). A fixed, empty
     environment keeps the snapshot independent of NOMAD_ADDR and PG_CONN_STR."""
+    from cdktf import App
+
+    from stacks.nomad_stack import NomadStack
+
     outdir = tmp_path_factory.mktemp("cdktf.out")
     app = App(outdir=str(outdir))
-    NomadStack(app, CATALOG, env={})
+    NomadStack(app, catalog, env={})
     app.synth()
     return json.loads((outdir / "stacks" / "nomad" / "cdk.tf.json").read_text(encoding="utf-8"))
 
@@ -40,8 +40,8 @@ def jobs(stack_json) -> dict[str, dict[str, Any]]:
     return stack_json["resource"]["nomad_job"]
 
 
-def test_stack_has_one_nomad_job_per_catalog_entry_named_by_its_key(jobs, stack_json):
-    assert sorted(jobs) == sorted(CATALOG.nomad.jobs)
+def test_stack_has_one_nomad_job_per_catalog_entry_named_by_its_key(jobs, stack_json, catalog):
+    assert sorted(jobs) == sorted(catalog.nomad.jobs)
     assert list(stack_json["resource"]) == ["nomad_job"]
 
 
@@ -62,9 +62,11 @@ def test_provider_address_defaults_to_the_catalog_and_carries_no_credentials(sta
     assert stack_json["terraform"]["required_providers"]["nomad"]["source"] in ("nomad", "hashicorp/nomad")
 
 
-def test_nomad_addr_overrides_the_catalog_address():
-    assert nomad_address(CATALOG, {"NOMAD_ADDR": "http://127.0.0.1:4646"}) == "http://127.0.0.1:4646"
-    assert nomad_address(CATALOG, {}) == CATALOG.nomad.address
+def test_nomad_addr_overrides_the_catalog_address(catalog):
+    from stacks.nomad_stack import nomad_address
+
+    assert nomad_address(catalog, {"NOMAD_ADDR": "http://127.0.0.1:4646"}) == "http://127.0.0.1:4646"
+    assert nomad_address(catalog, {}) == catalog.nomad.address
 
 
 def test_no_token_is_written_to_the_stack(stack_json):
@@ -89,9 +91,9 @@ def test_the_unescaped_check_catches_a_bare_interpolation():
     assert UNESCAPED.findall("a ${b} $${c} %{ if x } %%{d}") == ["${", "%{"]
 
 
-def test_each_synthesized_jobspec_is_the_file_text_once_terraform_unescapes_it(jobs):
+def test_each_synthesized_jobspec_is_the_file_text_once_terraform_unescapes_it(jobs, catalog):
     for key, job in jobs.items():
-        original = (PROJECT_ROOT / CATALOG.nomad.jobs[key].jobspec).read_text(encoding="utf-8")
+        original = (PROJECT_ROOT / catalog.nomad.jobs[key].jobspec).read_text(encoding="utf-8")
         assert unescape_terraform(job["jobspec"]) == original, key
 
 
@@ -102,7 +104,7 @@ def test_escaping_round_trips_hcl2_escapes_and_template_directives():
 
 
 @pytest.mark.slow
-def test_terraform_itself_evaluates_each_jobspec_to_the_file_text(jobs, tmp_path):
+def test_terraform_itself_evaluates_each_jobspec_to_the_file_text(jobs, tmp_path, catalog):
     """The real proof: Terraform's template engine, offline, on an outputs-only configuration."""
     terraform = shutil.which("terraform")
     assert terraform, "terraform is needed on PATH for this check"
@@ -115,7 +117,7 @@ def test_terraform_itself_evaluates_each_jobspec_to_the_file_text(jobs, tmp_path
     assert applied.returncode == 0, applied.stderr
     outputs = json.loads(subprocess.run([*run, "output", "-json"], capture_output=True, text=True, check=True).stdout)
     for key in jobs:
-        original = (PROJECT_ROOT / CATALOG.nomad.jobs[key].jobspec).read_text(encoding="utf-8")
+        original = (PROJECT_ROOT / catalog.nomad.jobs[key].jobspec).read_text(encoding="utf-8")
         assert outputs[key]["value"] == original, key
 
 

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import yaml
 from pydantic import ValidationError
 
 from catalog import CatalogError
@@ -19,9 +18,10 @@ from catalog.model import Catalog
 from catalog.model.objects import RuleName, Waiver
 from rules import DECLARED, ENGINE
 from rules.engine import Finding, unwaived
+from tests.catalog_source import services_data, services_text
 from tests.conftest import PROJECT_ROOT
 
-BASE = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+BASE = services_data()
 WAIVABLE = set(typing.get_args(RuleName))
 RESOURCES = {"requests": {"cpu": "1m"}, "limits": {"cpu": "1m"}}
 
@@ -193,7 +193,7 @@ def test_a_written_waiver_silences_the_rule_only_where_the_catalog_allows(rule):
 def test_a_finding_is_one_located_line_with_its_rule(tmp_path):
     from rules import load_catalog
 
-    text = (PROJECT_ROOT / "services.yaml").read_text().replace("image: sctx/overseerr:latest", "image: sctx/overseerr")
+    text = services_text().replace("image: sctx/overseerr:latest", "image: sctx/overseerr")
     (tmp_path / "services.yaml").write_text(text)
     line = text[: text.index("image: sctx/overseerr\n")].count("\n") + 1
     with pytest.raises(CatalogError) as caught:

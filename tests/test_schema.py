@@ -8,12 +8,11 @@ import json
 
 import jsonschema
 import pytest
-import yaml
 
-from tests.conftest import PROJECT_ROOT
+from tests.catalog_source import services_data, services_text
 from tools.schema import SCHEMA_PATH, catalog_schema
 
-CATALOG = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+CATALOG = services_data()
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +25,7 @@ def test_the_checked_in_schema_is_the_one_the_models_generate():
 
 
 def test_services_yaml_names_the_schema_on_its_first_line():
-    first = (PROJECT_ROOT / "services.yaml").read_text().splitlines()[0]
+    first = services_text().splitlines()[0]
     assert first == f"# yaml-language-server: $schema=./{SCHEMA_PATH.name}"
 
 

@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
+from tests.catalog_source import dump, services_data
 from tests.conftest import PROJECT_ROOT
 from tests.terraform_copy import terraform
 
@@ -122,21 +122,14 @@ def test_a_good_synthesis_keeps_terraforms_working_files_and_the_plan_is_empty(a
     assert [p.name for p in applied.iterdir() if p.name.startswith(".")] == [], "a scratch folder was left behind"
 
 
-def test_a_catalog_error_exits_2_and_leaves_everything(applied):
+def test_a_refused_catalog_exits_2_and_leaves_everything(applied):
+    """A rule of the catalog, the last check main.py makes before it synthesizes: a shape error
+    (a field missing, a wrong type) is refused earlier on the same path (load_catalog's
+    CatalogError, exit 2), so one run and one plan prove both leave the output and the state."""
     before_files, before_state = _snapshot(applied), _state(applied)
-    text = (PROJECT_ROOT / "services.yaml").read_text().replace("      bucket: overseerr-litestream\n", "", 1)
-    result = _main(applied, text)
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr
-    assert _snapshot(applied) == before_files
-    _assert_no_change(applied, before_state)
-
-
-def test_a_rule_violation_exits_2_and_leaves_everything(applied):
-    before_files, before_state = _snapshot(applied), _state(applied)
-    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    data = services_data()
     data["services"]["overseerr"]["workloads"]["overseerr"]["volumes"]["data"] = {"glusterfs": "db"}
-    result = _main(applied, yaml.safe_dump(data, sort_keys=False))
+    result = _main(applied, dump(data))
     assert result.returncode == 2, result.stderr
     assert ": rule sqlite-on-network-storage: " in result.stderr and "Traceback" not in result.stderr
     assert _snapshot(applied) == before_files

@@ -17,12 +17,14 @@ import yaml
 
 from catalog import CatalogError, read_catalog
 from catalog.model import Service
-from constructs_lib.naming import object_id
-from constructs_lib.terraform_text import unescape
 from rules import load_catalog
 from suites import expand_catalog, validated_params
 from suites.matrix.configs import PLACEHOLDERS
+from tests.catalog_source import dump, services_data, services_text
 from tests.conftest import PROJECT_ROOT, resources_of, service_of
+from tests.deferred import object_id
+from tests.deferred import unescape_terraform as unescape
+from tests.main_run import refused_before_synthesis
 from tests.no_skips import find_program, require
 from tests.suites.omnibus_stub import read_gitlab_rb
 
@@ -244,11 +246,11 @@ def test_every_env_expansion_in_the_multi_component_entries_refers_to_a_variable
 
 def _load_with(tmp_path: Path, name: str, mutate) -> None:
     """Loads a catalog of the real ``cluster`` and the real entry ``name`` after ``mutate(entry)``."""
-    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    data = services_data()
     entry = data["services"][name]
     mutate(entry)
     path = tmp_path / "services.yaml"
-    path.write_text(yaml.safe_dump({"cluster": data["cluster"], "services": {name: entry}}, sort_keys=False))
+    path.write_text(dump({"cluster": data["cluster"], "services": {name: entry}}))
     load_catalog(path)
 
 
@@ -391,10 +393,10 @@ def test_a_suite_needs_its_params_and_params_need_a_suite(tmp_path):
 
 def test_params_of_another_suite_are_refused_at_their_own_lines(tmp_path):
     def matrix_params(entry):
-        entry["params"] = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())["services"]["matrix"]["params"]
+        entry["params"] = services_data()["services"]["matrix"]["params"]
 
     def gitlab_params(entry):
-        entry["params"] = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())["services"]["gitlab"]["params"]
+        entry["params"] = services_data()["services"]["gitlab"]["params"]
 
     problems = _problem(tmp_path, "gitlab", matrix_params).splitlines()
     problems += _problem(tmp_path, "matrix", gitlab_params).splitlines()
@@ -467,19 +469,33 @@ SUITE_ERRORS = {
 
 def _edited(old: str, new: str, at: str) -> tuple[str, int]:
     """The real services.yaml with its one ``old`` replaced by ``new``, and the line of ``at`` in it."""
-    text = (PROJECT_ROOT / "services.yaml").read_text()
+    text = services_text()
     assert text.count(old) == 1
     text = text.replace(old, new)
     return text, text[: text.index(at)].count("\n") + 1
 
 
-@pytest.mark.parametrize("case", SUITE_ERRORS)
-def test_a_suite_error_is_one_located_line_and_exit_2_through_main(tmp_path, case):
-    old, new, message, at = SUITE_ERRORS[case]
+THROUGH_MAIN = "what the suite reads, missing"  # the one case run through main.py itself
+
+
+def test_a_suite_error_is_one_located_line_and_exit_2_through_main(tmp_path):
+    """main.py end to end once: exit 2, the one line, nothing written; every case of the table
+    in process in the next test (tests.main_run.refused_before_synthesis says why that is the
+    same path)."""
+    old, new, message, at = SUITE_ERRORS[THROUGH_MAIN]
     text, line = _edited(old, new, at)
     result = _main(tmp_path, text)
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [f"{message} (services.yaml:{line})"]
+    assert not (tmp_path / "cdktf.out").exists()
+
+
+@pytest.mark.parametrize("case", SUITE_ERRORS)
+def test_a_suite_error_is_one_located_line(tmp_path, case):
+    old, new, message, at = SUITE_ERRORS[case]
+    text, line = _edited(old, new, at)
+    (tmp_path / "services.yaml").write_text(text)
+    assert refused_before_synthesis(tmp_path / "services.yaml") == [f"{message} (services.yaml:{line})"]
 
 
 # hostile or mistyped params of the suite entries: (old, new text, the one line's start, text on its line)
