@@ -178,6 +178,7 @@ PACKAGES = {
     "not a cdktf provider": ({**PROVIDER, "name": "provider-probe"}, _index()),
     "not the package's main": ({**PROVIDER, "main": "lib/main.js"}, {**_index(), "main.js": MAIN}),
     "not lib/index.js": ({**PROVIDER, "main": "lib/all.js"}, {"all.js": GENERATED}),
+    "not in lib/": ({**PROVIDER, "main": "dist/index.js"}, {"../dist/index.js": GENERATED}),
 }
 
 # For each package: the submodules loaded by require(), its enumerable exports, whether each is
@@ -192,7 +193,8 @@ for (const dir of JSON.parse(process.argv[1])) {
   const exports = require(dir);
   const before = [...globalThis.loaded];
   const names = Object.keys(exports);
-  const same = names.map((name) => exports[name] === require(path.join(dir, "lib", folders[name])));
+  const lib = path.dirname(require.resolve(dir));
+  const same = names.map((name) => exports[name] === require(path.join(lib, folders[name])));
   report[dir] = { before, names, same, after: [...globalThis.loaded] };
 }
 console.log(JSON.stringify(report));
@@ -200,13 +202,15 @@ console.log(JSON.stringify(report));
 
 
 def _write_package(root: Path, manifest: dict, files: dict[str, str]) -> Path:
-    lib = root / "lib"
-    for name, value in (("first", 1), ("second-one", 2)):
-        (lib / name).mkdir(parents=True)
-        (lib / name / "index.js").write_text(f"globalThis.loaded.push({name!r}); exports.value = {value};\n")
+    """The package, its two submodules beside its main file."""
     for name, content in files.items():
-        (lib / name).write_text(content)
+        (root / "lib" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "lib" / name).write_text(content)
     (root / "package.json").write_text(json.dumps(manifest))
+    beside = (root / manifest["main"]).parent
+    for name, value in (("first", 1), ("second-one", 2)):
+        (beside / name).mkdir(parents=True)
+        (beside / name / "index.js").write_text(f"globalThis.loaded.push({name!r}); exports.value = {value};\n")
     return root
 
 

@@ -86,11 +86,9 @@ function sameNames(declared, exported) {
   return names.size === exported.length && declared.length === exported.length && declared.every((n) => names.has(n));
 }
 
-/** True when `filename` is the `main` of a prebuilt cdktf provider package. */
+/** True when `filename` is the `main` of a prebuilt cdktf provider package (its package.json
+ * is read only for a file named lib/index.js that carries the marker). */
 function isProviderIndex(filename) {
-  if (path.basename(filename) !== "index.js" || path.basename(path.dirname(filename)) !== "lib") {
-    return false;
-  }
   const root = path.dirname(path.dirname(filename));
   let manifest;
   try {
@@ -106,13 +104,19 @@ function isProviderIndex(filename) {
   );
 }
 
+function candidate(content, filename) {
+  return (
+    typeof content === "string" &&
+    typeof filename === "string" &&
+    path.basename(filename) === "index.js" &&
+    path.basename(path.dirname(filename)) === "lib" &&
+    content.includes(MARKER) &&
+    isProviderIndex(filename)
+  );
+}
+
 const compile = Module.prototype._compile;
-Module.prototype._compile = function (content, filename) {
-  if (typeof content === "string" && content.includes(MARKER) && isProviderIndex(filename)) {
-    const lazy = lazyIndex(content);
-    if (lazy !== null) {
-      return compile.call(this, lazy, filename);
-    }
-  }
-  return compile.call(this, content, filename);
+Module.prototype._compile = function (content, filename, ...rest) {
+  const lazy = candidate(content, filename) ? lazyIndex(content) : null;
+  return compile.call(this, lazy === null ? content : lazy, filename, ...rest);
 };
