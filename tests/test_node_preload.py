@@ -1,7 +1,7 @@
 """The preload that makes the jsii kernel load a prebuilt provider's submodules on first use
 (stacks/node/lazy_provider_exports.js, put into NODE_OPTIONS by stacks/runtime.py).
 
-The kernel is a real node process in each test: a real ``main.py`` synthesis of the catalog,
+The kernel is a real node process in each test: a real ``main.py`` synthesis (of one service),
 observed from inside node by a second ``--require`` that stands for an operator's own
 NODE_OPTIONS (it lists what node loaded when the process exits); this worker's own kernel, read
 from /proc; and node requiring made-up provider packages, where only the generated index of a
@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from stacks import runtime
 from tests.conftest import PROJECT_ROOT
@@ -48,17 +49,33 @@ process.on("exit", () => {
 """
 
 
+def _one_service_catalog(path: Path) -> Path:
+    """services.yaml with one web service and one Nomad job: the kernel loads submodules the same
+    way for any catalog (each when first used), and this one costs a second less than all 21."""
+    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    data["services"] = {"whoami": data["services"]["whoami"]}
+    data["nomad"]["jobs"] = dict(list(data["nomad"]["jobs"].items())[:1])
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
 @pytest.fixture(scope="module")
 def observed_synthesis(tmp_path_factory) -> dict:
-    """``main.py --force`` of the catalog with the observer in the operator's NODE_OPTIONS: its
-    output, and what the kernel's two node processes (jsii-runtime.js and the program.js it
-    starts) saw."""
+    """``main.py --force`` of a one-service catalog with the observer in the operator's
+    NODE_OPTIONS: its output, and what the kernel's two node processes (jsii-runtime.js and the
+    program.js it starts) saw."""
     folder = tmp_path_factory.mktemp("observed")
     observer, observed = folder / "observer.js", folder / "observed"
     observer.write_text(OBSERVER)
     observed.mkdir()
     operator = f"--require {observer}"
-    env = clean_env(CDKTF_OUTDIR=str(folder / "cdktf.out"), NODE_OPTIONS=operator, OBSERVED=str(observed))
+    catalog = _one_service_catalog(folder / "services.yaml")
+    env = clean_env(
+        CLUSTER_STATE_CATALOG=str(catalog),
+        CDKTF_OUTDIR=str(folder / "cdktf.out"),
+        NODE_OPTIONS=operator,
+        OBSERVED=str(observed),
+    )
     done = subprocess.run(
         [sys.executable, "main.py", "--force"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300
     )
@@ -80,13 +97,13 @@ def _used_submodules(stacks: dict, prefix: str) -> set[str]:
     return used
 
 
-def test_the_kernel_of_a_synthesis_loads_only_the_provider_submodules_the_catalog_uses(observed_synthesis):
+def test_the_kernel_of_a_synthesis_loads_only_the_provider_submodules_its_catalog_uses(observed_synthesis):
     kernel = observed_synthesis["processes"]["program.js"]["providers"]
     stacks = observed_synthesis["stacks"]
     for package, prefix in (("@cdktf/provider-kubernetes", "kubernetes_"), ("@cdktf/provider-nomad", "nomad_")):
         loaded, every = set(kernel[package]["loaded"]), set(kernel[package]["all"])
         assert loaded == _used_submodules(stacks, prefix), package
-        assert len(every) > 4 * len(loaded), (package, len(every))  # kubernetes: 7 of 109, nomad: 2 of 44
+        assert len(every) > 10 * len(loaded), (package, len(every))  # kubernetes: 4 of 109, nomad: 2 of 44
 
 
 def test_the_kernel_runs_with_the_preload_after_the_operators_own_node_options(observed_synthesis):
