@@ -5,7 +5,7 @@
  * Why: the kernel `require()`s each assembly's package when Python loads it, and the index of a
  * prebuilt cdktf provider (`lib/index.js`, written by `cdktf get`) requires every one of its
  * submodules eagerly: 109 for kubernetes, 87 MB of JavaScript that node compiles for about a
- * second of CPU, on the critical path of every synthesis, while a catalog uses a score of them.
+ * second of CPU, on the critical path of every synthesis, while this catalog uses 7 of them.
  * The kernel reaches a submodule only by reading `closure[namespace]` when it needs one of its
  * types, so each of those generated lines becomes an enumerable getter that requires the
  * submodule on first access (node's require cache serves it afterwards): the same exports, in
