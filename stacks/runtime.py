@@ -15,7 +15,16 @@ The jsii runtime (the node process behind cdktf):
   violates a rule, with exit code 0.
 - Node's young generation is kept small (1 MB semi-spaces): synthesis allocates many short-lived
   objects, and the default 16 MB semi-spaces cost ~40 MB of peak RSS for no measurable speed.
-  An operator's own NODE_OPTIONS wins.
+  This is only a default: an operator's own NODE_OPTIONS (even an empty one) replaces it.
+- Node preloads ``stacks/node/lazy_provider_exports.js`` (``--require``): the kernel requires a
+  prebuilt provider's whole package when Python loads its assembly, and the provider's generated
+  index requires every submodule (109 for kubernetes, ~1 s of node CPU on the critical path of
+  every synthesis); the preload makes those exports load on first use (its header says how it
+  recognises them, and that it leaves everything else untouched). It is added after an
+  operator's own NODE_OPTIONS, which keep working (theirs come first, so their own ``--require``
+  modules load first), and never twice: a child process that inherits the setting (the tests set
+  it for their workers' kernels) keeps it as is. The file lives in the project tree, so
+  synthesis still needs no node_modules; it changes how fast node loads, never what it loads.
 
 The Python interpreter: synthesis runs under ``-O`` (the jsii bindings type-check every argument
 at runtime when ``__debug__`` is on, a third of the build time). ``-O`` needs its own byte-code
@@ -35,6 +44,7 @@ from collections.abc import Mapping, MutableMapping
 
 NODE_OPTIONS = "--max-semi-space-size=1"
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NODE_PRELOAD = os.path.join(PROJECT_ROOT, "stacks", "node", "lazy_provider_exports.js")
 PYCACHE_DIR = os.path.join(".cache", "pycache")  # in a checkout
 PYCACHE = os.path.join(PROJECT_ROOT, PYCACHE_DIR)
 DEBUG_ENV = "CLUSTER_STATE_DEBUG"
@@ -42,9 +52,24 @@ DEBUG_ENV = "CLUSTER_STATE_DEBUG"
 
 def configure_jsii_runtime(env: MutableMapping[str, str] = os.environ) -> None:
     env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    env.setdefault("NODE_OPTIONS", NODE_OPTIONS)
+    env["NODE_OPTIONS"] = node_options(env.get("NODE_OPTIONS"))
     env.setdefault("CHECKPOINT_DISABLE", "1")
     env.pop("CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS", None)
+
+
+def node_options(current: str | None) -> str:
+    """``current`` (the default when unset) with the preload's ``--require`` appended once."""
+    preload = f"--require {_node_quoted(NODE_PRELOAD)}"
+    options = NODE_OPTIONS if current is None else current
+    if preload in options:
+        return options
+    return f"{options} {preload}" if options.strip() else preload
+
+
+def _node_quoted(value: str) -> str:
+    """``value`` as one NODE_OPTIONS argument: node splits that variable on spaces outside double
+    quotes, and inside them a backslash escapes the next character."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def optimized_command(argv: list[str], env: Mapping[str, str] = os.environ) -> tuple[list[str], dict[str, str]] | None:

@@ -39,6 +39,8 @@ environment:
   NOMAD_TOKEN             read by the nomad provider at plan/apply, never written
   CLUSTER_STATE_ADOPT=1   add import blocks for every resource (adopting the running cluster)
   JSII_NODE               the node binary of the jsii runtime (default: node on PATH)
+  NODE_OPTIONS            its options (default: --max-semi-space-size=1); the project's preload
+                          (stacks/node/lazy_provider_exports.js) is added after them
   SYNTH_HCL_OUTPUT        set by `cdktf synth --hcl`: the HCL is rewritten to mean what the JSON means
   CLUSTER_STATE_DEBUG=1   keep the jsii runtime type checks on (synthesis runs under python -O)
 

@@ -14,7 +14,12 @@ from typing import Any
 
 import pytest
 
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+from stacks.runtime import configure_jsii_runtime
+
+# The settings main.py gives the jsii kernel (the preload that loads a provider's submodules on
+# first use, ~1 s of node CPU per kernel), here before any test module imports cdktf and starts
+# this worker's own kernel; the processes the tests start inherit them, as main.py's would.
+configure_jsii_runtime()
 
 pytest_plugins = [
     "tests.conftest_pg",  # a throw-away PostgreSQL for the state-backend tests
