@@ -7,6 +7,13 @@ from __future__ import annotations
 import json
 
 
+def one_service(catalog):
+    """The catalog with one service: what reads the environment is the stacks' own code (their
+    backend and providers: stacks/app.py passes ``env`` to nothing else), and every stack is still
+    written (the Nomad stack's jobs are not services), so the whole catalog would show no more."""
+    return catalog.model_copy(update={"services": {"vault-integration": catalog.services["vault-integration"]}})
+
+
 def test_by_default_each_stack_keeps_local_state_in_the_state_folder_beside_cdktf_out(stacks):
     for name, stack in stacks.items():
         # resolved by Terraform from cdktf.out/stacks/<name>: <project>/state/<name>.tfstate
@@ -17,7 +24,7 @@ def test_with_pg_conn_str_each_stack_uses_its_own_schema_and_the_connection_stri
     from stacks.app import build_app
 
     secret = "postgres://state:very-secret-password@db.lan:5432/terraform"
-    build_app(catalog, outdir=str(tmp_path), env={"PG_CONN_STR": secret}).synth()
+    build_app(one_service(catalog), outdir=str(tmp_path), env={"PG_CONN_STR": secret}).synth()
     backends = {
         p.parent.name: json.loads(p.read_text())["terraform"]["backend"]
         for p in (tmp_path / "stacks").glob("*/cdk.tf.json")
@@ -34,9 +41,8 @@ def test_with_pg_conn_str_each_stack_uses_its_own_schema_and_the_connection_stri
 def test_both_kubernetes_providers_read_the_kubeconfig_and_context_from_the_environment(catalog, tmp_path):
     from stacks.app import build_app
 
-    small = catalog.model_copy(update={"services": {"vault-integration": catalog.services["vault-integration"]}})
     env = {"K8S_CONFIG_PATH": "~/.kube/lab", "K8S_CONTEXT": "lab"}
-    build_app(small, outdir=str(tmp_path), env=env).synth()
+    build_app(one_service(catalog), outdir=str(tmp_path), env=env).synth()
     providers = json.loads((tmp_path / "stacks" / "kubernetes" / "cdk.tf.json").read_text())["provider"]
     expected = [{"config_path": "~/.kube/lab", "config_context": "lab"}]
     assert providers["kubernetes"] == expected and providers["kubectl"] == expected

@@ -250,12 +250,14 @@ def test_each_stack_of_the_catalog_keeps_its_state_in_its_own_schema(
     catalog, pg_server: PgServer, cli_config: Path, tmp_path: Path
 ) -> None:
     """The backend blocks of the real stacks, with a provider-free body (their providers cannot be
-    installed here), applied against one database: one state row per stack, each in its schema."""
+    installed here), applied against one database: one state row per stack, each in its schema.
+    (The stacks of a one-service catalog: the backend is the stacks' own, see tests/test_backend.py.)"""
     from stacks.app import build_app
+    from tests.test_backend import one_service
 
     database = "per_stack"
     conn = pg_server.create_database(database)
-    build_app(catalog, outdir=str(tmp_path / "out"), env={"PG_CONN_STR": conn}).synth()
+    build_app(one_service(catalog), outdir=str(tmp_path / "out"), env={"PG_CONN_STR": conn}).synth()
     env = terraform_env(conn, cli_config)
     for stack in ("kubernetes", "nomad"):
         backend = json.loads((tmp_path / "out" / "stacks" / stack / "cdk.tf.json").read_text())["terraform"]["backend"]

@@ -4,7 +4,9 @@ carry. Nothing here imitates Renovate's regex engine: RE2 without the multiline 
 
 One offline run (`--platform=local --dry-run=extract`, every HTTP request sent to a closed local
 port) per session, on a git copy of the project; its JSON log's "Extracted dependencies" report is
-what the assertions read. The expected references are counted from the loaded catalog and the files.
+what the assertions read, and its lines on reading renovate.json (migration, validation) stand for a
+second Node process running `renovate-config-validator`. The expected references are counted from
+the loaded catalog and the files.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import os
 import re
 import subprocess
+import tomllib
 import typing
 from collections import Counter
 from pathlib import Path
@@ -29,7 +32,6 @@ from tests.project_copy import copy_project
 
 BIN = PROJECT_ROOT / "node_modules" / ".bin"
 RENOVATE = BIN / "renovate"
-VALIDATOR = BIN / "renovate-config-validator"
 # The cluster runs ghcr.io/renovatebot/renovate:<major> (services.yaml); the npm pin follows it.
 CLUSTER_RENOVATE_IMAGE = "ghcr.io/renovatebot/renovate"
 # Nothing listens here: a lookup that slipped through would fail instead of reaching a registry.
@@ -69,37 +71,16 @@ def _tool(path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def renovate_runs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess[str]]:
-    """One real offline extract run over a git copy of the project and one run of the config
-    validator on the copy's renovate.json, side by side (each spends seconds starting Node)."""
-    renovate, validator = _tool(RENOVATE), _tool(VALIDATOR)
+def renovate_log(tmp_path_factory) -> list[dict[str, Any]]:
+    """The JSON log lines of one real offline extract run over a git copy of the project."""
+    renovate = _tool(RENOVATE)
     repository = copy_project(tmp_path_factory.mktemp("renovate-repo"))
     environment = _renovate_environment(tmp_path_factory.mktemp("renovate-base"))
-    commands = {
-        "extract": [renovate, "--platform=local", "--dry-run=extract"],
-        "validate": [validator, "--strict", "renovate.json"],
-    }
-    running = {
-        name: subprocess.Popen(
-            command, cwd=repository, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for name, command in commands.items()
-    }
-    done = {}
-    for name, process in running.items():
-        try:
-            stdout, stderr = process.communicate(timeout=300)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            stdout, stderr = process.communicate()
-        done[name] = subprocess.CompletedProcess(commands[name], process.returncode, stdout, stderr)
-    return done
-
-
-@pytest.fixture(scope="session")
-def renovate_log(renovate_runs) -> list[dict[str, Any]]:
-    """The JSON log lines of the extract run."""
-    result = renovate_runs["extract"]
+    command = [renovate, "--platform=local", "--dry-run=extract"]
+    try:
+        result = subprocess.run(command, cwd=repository, env=environment, capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired as expired:
+        pytest.fail(f"renovate did not finish in {expired.timeout} s: {(expired.stderr or b'')[-3000:]!r}")
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     errors = [line["msg"] for line in lines if line.get("level", 0) >= 50]
     assert result.returncode == 0 and not errors, f"renovate failed: {errors}\n{result.stderr[-3000:]}"
@@ -201,9 +182,25 @@ def _pipeline_images(pipeline: dict[str, Any]) -> list[str]:
 # --- the assertions ------------------------------------------------------------------------------
 
 
-def test_renovate_config_validator_accepts_renovate_json(renovate_runs) -> None:
-    result = renovate_runs["validate"]
-    assert result.returncode == 0 and "Config validated successfully" in result.stdout, result.stdout + result.stderr
+def test_renovate_reads_renovate_json_and_finds_nothing_to_migrate_warn_about_or_refuse(renovate_log) -> None:
+    """What `renovate-config-validator --strict` checks, on the extract run's own reading of the file:
+    the same migrateConfig, massageConfig and validateConfig, in the mode the cluster's Renovate uses
+    for a repository (the validator given a file name validates it as global configuration, which
+    accepts a global-only option such as `binarySource` that the cluster's run only warns about)."""
+    refused = ("Config migration necessary", "Found renovate config warnings", "Found renovate config errors")
+    found = [line for line in renovate_log if line["msg"] in refused]
+    assert not found, [(line["msg"], line.get("errors") or line.get("warnings") or line["newConfig"]) for line in found]
+    messages = [line["msg"] for line in renovate_log]
+    assert "Found renovate.json config file" in messages
+    assert messages.count("No config migration necessary") == 1, "renovate.json was not read and validated once"
+
+
+def test_the_enabled_managers_are_the_ones_that_find_dependencies(extracted) -> None:
+    """`enabledManagers` in renovate.json spares the cluster's Renovate (and this test) the other
+    ~120 managers; a manager listed there that finds nothing is a stale entry."""
+    enabled = json.loads((PROJECT_ROOT / "renovate.json").read_text())["enabledManagers"]
+    used = {manager for managers in extracted.values() for manager, deps in managers.items() if deps}
+    assert {name.removeprefix("custom.") for name in enabled} == used
 
 
 def test_renovate_runs_offline(renovate_log) -> None:
@@ -264,6 +261,21 @@ def test_every_image_and_tool_version_of_the_pipeline_is_extracted(extracted) ->
     for tool in tools:
         value = variables[f"{tool}_VERSION"]
         assert [ref for ref in pinned if ref[1] == value], f"{tool}_VERSION={value} is not pinned: {pinned}"
+
+
+def test_every_package_of_package_json_and_of_the_pipfile_is_extracted(extracted) -> None:
+    """The npm and Python pins reach Renovate too (what would go unseen if `enabledManagers` lost
+    `npm` or `pipenv`)."""
+    package_json = json.loads((PROJECT_ROOT / "package.json").read_text())
+    pipfile = tomllib.loads((PROJECT_ROOT / "Pipfile").read_text())
+    declared = {
+        ("package.json", "npm"): {*package_json.get("dependencies", {}), *package_json.get("devDependencies", {})},
+        ("Pipfile", "pipenv"): {*pipfile.get("packages", {}), *pipfile.get("dev-packages", {})},
+    }
+    for (file, manager), names in declared.items():
+        assert names, f"{file} declares no package?"
+        found = {dep.get("depName") for dep in extracted.get(file, {}).get(manager, [])}
+        assert found == names, f"{file}: Renovate's {manager} manager extracts {found}, the file declares {names}"
 
 
 def test_the_renovate_dev_dependency_is_at_the_major_the_cluster_runs(catalog) -> None:
