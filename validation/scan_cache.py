@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-CACHE_DIR = Path(__file__).resolve().parents[1] / ".cache" / "secrets-scan"
+from validation.cache_files import CACHE_ROOT, read_json, write_json_atomically
+
+CACHE_DIR = CACHE_ROOT / "secrets-scan"
 FORMAT = 1  # of a shard file; part of the key
 # entries in one shard (16 of them stay below MEMORY_MAX); beyond, a rewrite keeps only the scan's own lines
 SHARD_MAX = 10_000
@@ -118,10 +118,7 @@ class ScanCache:
         path = self._shard_path(shard)
         if path is None:
             return {}
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
+        data = read_json(path)
         if not isinstance(data, dict) or data.get("configuration") != self.key or data.get("format") != FORMAT:
             return {}
         entries = data.get("entries")
@@ -148,22 +145,7 @@ class ScanCache:
             if len(entries) > SHARD_MAX:
                 entries = {k: v for k, v in entries.items() if k in current}
             body = {"format": FORMAT, "configuration": self.key, "checksum": _checksum(entries), "entries": entries}
-            temporary = None
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, temporary = tempfile.mkstemp(prefix=f".{shard}.", suffix=".tmp", dir=path.parent)
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    json.dump(body, out, separators=(",", ":"))
-                os.replace(temporary, path)
-                temporary = None
-            except OSError:
-                pass  # a cache that cannot be written only costs time
-            finally:
-                if temporary is not None:
-                    try:
-                        os.unlink(temporary)  # the temporary file this write made, nothing else
-                    except OSError:
-                        pass
+            write_json_atomically(path, body)
 
 
 _DEFAULT = ScanCache()
