@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CDKTF, PROJECT_ROOT, shared_once
+from tests.conftest import CDKTF_COMMAND, PROJECT_ROOT, shared_once
 
 APP = textwrap.dedent(
     """
@@ -68,7 +68,8 @@ def cli_app(tmp_path_factory) -> Path:
         (folder / "app.py").write_text(APP.format(root=str(PROJECT_ROOT)))
         (folder / "cdktf.json").write_text(json.dumps({"language": "python", "app": f"{sys.executable} app.py"}))
         env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CDKTF_DISABLE_PLUGIN_CACHE_ENV": "1", "CI": "1"}
-        run = subprocess.run([str(CDKTF), "synth"], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+        command = [*CDKTF_COMMAND, "synth"]
+        run = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, run.stdout + run.stderr
 
     return shared_once(tmp_path_factory, "kubectl-cli-app", synthesize)
