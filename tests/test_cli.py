@@ -14,7 +14,7 @@ from tests.conftest import CDKTF_COMMAND, PROJECT_ROOT
 
 
 @pytest.mark.slow
-@pytest.mark.needs("cdktf", "terraform", why="the pinned cdktf CLI of node_modules, and Terraform 1.11")
+@pytest.mark.needs("cdktf", "node", "terraform", why="the pinned cdktf CLI of node_modules, and Terraform 1.11")
 def test_cdktf_synth_hcl_writes_every_stack_in_canonical_terraform_format(hcl_synth_dir):
     stacks = sorted(p.name for p in (hcl_synth_dir / "stacks").iterdir())
     assert stacks == ["kubernetes", "nomad"]
@@ -29,7 +29,7 @@ def test_cdktf_synth_hcl_writes_every_stack_in_canonical_terraform_format(hcl_sy
 
 
 @pytest.mark.slow
-@pytest.mark.needs("cdktf", why="the pinned cdktf CLI of node_modules")
+@pytest.mark.needs("cdktf", "node", why="the pinned cdktf CLI of node_modules")
 def test_a_rule_violation_stops_the_real_cli_although_it_asks_the_app_to_continue(tmp_path):
     """A broken rule of the catalog through the real CLI: it fails, shows the rule, writes no stack.
     The catalog is the one service the rule is about (the real CLI writes both stacks of it when

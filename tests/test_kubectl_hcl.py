@@ -76,7 +76,7 @@ def cli_app(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.needs("cdktf", why="the pinned cdktf CLI of node_modules")
+@pytest.mark.needs("cdktf", "node", why="the pinned cdktf CLI of node_modules")
 def test_the_kubectl_binding_synthesizes_through_the_cli_to_json(cli_app):
     config = json.loads((cli_app / "cdktf.out" / "stacks" / "binding" / "cdk.tf.json").read_text())
     assert config["terraform"]["required_providers"]["kubectl"] == {"source": "alekc/kubectl", "version": "~> 2.1"}
@@ -85,7 +85,7 @@ def test_the_kubectl_binding_synthesizes_through_the_cli_to_json(cli_app):
 
 
 @pytest.mark.slow
-@pytest.mark.needs("cdktf", why="the pinned cdktf CLI of node_modules")
+@pytest.mark.needs("cdktf", "node", why="the pinned cdktf CLI of node_modules")
 def test_an_error_annotation_stops_a_synthesis_under_the_real_cli(cli_app):
     """`cdktf synth`/`diff`/`deploy` run their app with CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS
     set, under which ``app.synth()`` writes a stack despite an error annotation;
@@ -105,7 +105,7 @@ def _attributes(block: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
-@pytest.mark.needs("cdktf", why="the pinned cdktf CLI of node_modules")
+@pytest.mark.needs("cdktf", "node", why="the pinned cdktf CLI of node_modules")
 def test_the_kubectl_binding_synthesizes_through_the_cli_to_hcl(hcl_synth_dir, stacks):
     """Every ``kubectl_manifest`` of the JSON output, the provider's settings and its source, in
     the HCL the CLI wrote for the whole catalog."""
