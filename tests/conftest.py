@@ -31,6 +31,16 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = PROJECT_ROOT / "tests" / "reference"  # copied from the reference cluster, see its README
 CRD_SCHEMAS = PROJECT_ROOT / "validation" / "crds"  # the same folder validation.schemas uses
 CDKTF = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"  # the pinned cdktf CLI
+# The command the tests run the CLI with: the file `npx cdktf` runs, under the node of PATH, with
+# two V8 settings for this process alone (flags on the command line, not NODE_OPTIONS, so the
+# app's jsii kernel keeps main.py's settings). Whatever the command, the CLI's bundle instantiates
+# two Go WebAssembly modules at start-up (@cdktf/hcl2json for `convert`, @cdktf/hcl-tools for the
+# `--hcl` formatting), and V8 recompiles their hot functions with TurboFan on 4 background threads,
+# work a run of a few seconds never gets back: `--liftoff-only` keeps the baseline code and
+# `--v8-pool-size=1` gives V8 one background thread. Same files written, byte for byte; ~0.3-0.7 s
+# of CPU less per run (of ~2.4 s the CLI costs beyond its app). A node that no longer knows a
+# flag exits 9 with "bad option": the test fails and says so.
+CDKTF_COMMAND = ("node", "--liftoff-only", "--v8-pool-size=1", str(CDKTF))
 
 
 @pytest.fixture(scope="session")
@@ -85,7 +95,7 @@ def hcl_synth_dir(tmp_path_factory) -> Path:
         for name in ("PG_CONN_STR", "SYNTH_HCL_OUTPUT"):
             env.pop(name, None)
         run = subprocess.run(
-            [str(CDKTF), "synth", "--hcl", "--output", str(folder / "cdktf.out")],
+            [*CDKTF_COMMAND, "synth", "--hcl", "--output", str(folder / "cdktf.out")],
             cwd=PROJECT_ROOT,
             env=env,
             capture_output=True,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CDKTF, PROJECT_ROOT, shared_once
+from tests.conftest import CDKTF_COMMAND, PROJECT_ROOT, shared_once
 
 APP = textwrap.dedent(
     """
@@ -68,14 +68,15 @@ def cli_app(tmp_path_factory) -> Path:
         (folder / "app.py").write_text(APP.format(root=str(PROJECT_ROOT)))
         (folder / "cdktf.json").write_text(json.dumps({"language": "python", "app": f"{sys.executable} app.py"}))
         env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CDKTF_DISABLE_PLUGIN_CACHE_ENV": "1", "CI": "1"}
-        run = subprocess.run([str(CDKTF), "synth"], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+        command = [*CDKTF_COMMAND, "synth"]
+        run = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, run.stdout + run.stderr
 
     return shared_once(tmp_path_factory, "kubectl-cli-app", synthesize)
 
 
 @pytest.mark.slow
-@pytest.mark.needs("cdktf", why="the pinned cdktf CLI of node_modules")
+@pytest.mark.needs("cdktf", "node", why="the pinned cdktf CLI of node_modules")
 def test_the_kubectl_binding_synthesizes_through_the_cli_to_json(cli_app):
     config = json.loads((cli_app / "cdktf.out" / "stacks" / "binding" / "cdk.tf.json").read_text())
     assert config["terraform"]["required_providers"]["kubectl"] == {"source": "alekc/kubectl", "version": "~> 2.1"}
@@ -84,7 +85,7 @@ def test_the_kubectl_binding_synthesizes_through_the_cli_to_json(cli_app):
 
 
 @pytest.mark.slow
-@pytest.mark.needs("cdktf", why="the pinned cdktf CLI of node_modules")
+@pytest.mark.needs("cdktf", "node", why="the pinned cdktf CLI of node_modules")
 def test_an_error_annotation_stops_a_synthesis_under_the_real_cli(cli_app):
     """`cdktf synth`/`diff`/`deploy` run their app with CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS
     set, under which ``app.synth()`` writes a stack despite an error annotation;
@@ -104,7 +105,7 @@ def _attributes(block: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
-@pytest.mark.needs("cdktf", why="the pinned cdktf CLI of node_modules")
+@pytest.mark.needs("cdktf", "node", why="the pinned cdktf CLI of node_modules")
 def test_the_kubectl_binding_synthesizes_through_the_cli_to_hcl(hcl_synth_dir, stacks):
     """Every ``kubectl_manifest`` of the JSON output, the provider's settings and its source, in
     the HCL the CLI wrote for the whole catalog."""
