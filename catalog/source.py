@@ -38,6 +38,7 @@ _YAML = "tag:yaml.org,2002:"
 # ``!!str`` etc. resolves to these too; anything else (``!vault``, ``!!binary``, ``!!python/...``)
 # has no meaning in the catalog.
 _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_STR_TAG, _INT_TAG = _YAML + "str", _YAML + "int"
 _MAPPING_TAG = _YAML + "map"
 _SEQUENCE_TAG = _YAML + "seq"
 # C0 controls except tab, LF, CR; DEL; C1 controls except NEL (which YAML treats as a line break).
@@ -125,6 +126,37 @@ def _syntax_problem(path: Path, exc: yaml.YAMLError) -> Problem:
     return Problem(display(path), line, "", f"yaml syntax error: {reason}{where}")
 
 
+def _expanded_size(node: yaml.Node, depth: int, sizes: dict[int, int], building: set[int]) -> int:
+    """:meth:`_Builder.measure`'s count on the same walk of the graph (the same order, the same
+    memo, the same early returns), without the locations it reports: more than
+    :data:`MAX_NODES` exactly when that walk finds a problem. A key is at its mapping's depth."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    if id(node) in building or depth > MAX_DEPTH:
+        return MAX_NODES + 1
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        building.add(id(node))
+        for key, value in node.value:
+            size += _expanded_size(key, depth, sizes, building)
+            if size > MAX_NODES:
+                break
+            size += _expanded_size(value, depth + 1, sizes, building)
+            if size > MAX_NODES:
+                break
+        building.discard(id(node))
+    elif isinstance(node, yaml.SequenceNode):
+        building.add(id(node))
+        for item in node.value:
+            size += _expanded_size(item, depth + 1, sizes, building)
+            if size > MAX_NODES:
+                break
+        building.discard(id(node))
+    sizes[id(node)] = size
+    return size
+
+
 class _Builder:
     """Turns the composed node graph into plain data, counting every value it produces.
 
@@ -141,7 +173,18 @@ class _Builder:
 
     def measure(self, node: yaml.Node, loc: Location) -> int:
         """The number of values ``node`` expands to, computed once per node of the graph (so in
-        time linear in the document's size), or more than :data:`MAX_NODES` after reporting why."""
+        time linear in the document's size), or more than :data:`MAX_NODES` after reporting why.
+
+        Counted first without locations (:func:`_expanded_size`, half the cost: a location per
+        node is needed only to report one); only a document past a bound is walked again, to
+        locate why."""
+        size = _expanded_size(node, len(loc), {}, set())
+        if size <= MAX_NODES:
+            return size
+        self.sizes.clear()
+        return self._measure_located(node, loc)
+
+    def _measure_located(self, node: yaml.Node, loc: Location) -> int:
         known = self.sizes.get(id(node))
         if known is not None:
             return known
@@ -161,7 +204,7 @@ class _Builder:
         self.building.add(id(node))
         size = 1
         for child_loc, child in children:
-            size += self.measure(child, child_loc)
+            size += self._measure_located(child, child_loc)
             if size > MAX_NODES:
                 break
         self.building.discard(id(node))
@@ -208,9 +251,19 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node, loc: Location) -> Any:
         """A scalar with YAML's safe typing rules; values the catalog cannot mean are refused."""
+        if node.tag != _STR_TAG:
+            return self._typed_scalar(node, loc)
+        # A string, most of the scalars, is its node's value (all SafeConstructor makes of it);
+        # the only one of the scalar tags whose value is a string.
+        if CONTROL.search(node.value):
+            self._add(node, loc, "the value holds a control character (an escape such as \\x00 or \\e)")
+            return None
+        return node.value
+
+    def _typed_scalar(self, node: yaml.Node, loc: Location) -> Any:
         if node.tag not in _SCALAR_TAGS:
             return self._refuse_tag(node, loc)
-        if node.tag == _YAML + "int" and len(node.value.lstrip("+-0")) > 20:
+        if node.tag == _INT_TAG and len(node.value.lstrip("+-0")) > 20:
             self._add(node, loc, f"integer {excerpt(node.value)} is too large (at most {MAX_INT})")
             return None
         try:
@@ -227,9 +280,6 @@ class _Builder:
             return None
         if isinstance(value, float) and value != value:
             self._add(node, loc, "'.nan' is not a value the catalog accepts")
-            return None
-        if isinstance(value, str) and CONTROL.search(value):
-            self._add(node, loc, "the value holds a control character (an escape such as \\x00 or \\e)")
             return None
         return value
 
