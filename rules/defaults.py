@@ -4,6 +4,7 @@ values that matter (and drifts when the default changes)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,25 +15,38 @@ from catalog.source import Location, dotted
 from rules.engine import Located
 from suites import validated_params
 
+_REQUIRED = object()
 
-def _restated(model: Any, loc: Location) -> Iterator[Located]:
-    if isinstance(model, BaseModel):
-        fields = type(model).model_fields
-        for name in sorted(model.model_fields_set, key=list(fields).index):
-            field = fields[name]
-            value = getattr(model, name)
-            where = loc + (field.alias or name,)
-            if not field.is_required() and value is not None:
-                if value == field.get_default(call_default_factory=True):
-                    yield where, f"{value!r} is the default; leave it out"
-        for name, field in fields.items():
-            yield from _restated(getattr(model, name), loc + (field.alias or name,))
-    elif isinstance(model, dict):
-        for key, value in model.items():
-            yield from _restated(value, loc + (key,))
-    elif isinstance(model, list):
-        for i, value in enumerate(model):
-            yield from _restated(value, loc + (i,))
+
+@functools.cache
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, Any], ...]:
+    """``(name, key in the YAML, default or _REQUIRED)`` of each field of ``model``, in their
+    order: it depends on the code only, so it is read once per model, not per entry."""
+    return tuple(
+        (name, field.alias or name, _REQUIRED if field.is_required() else field.get_default(call_default_factory=True))
+        for name, field in model.model_fields.items()
+    )
+
+
+_NESTED = (BaseModel, dict, list)  # what may hold a model further down; any other value is a leaf
+
+
+def _restated(node: Any, loc: Location, found: list[Located]) -> None:
+    if isinstance(node, BaseModel):
+        fields, written = _fields(type(node)), node.model_fields_set
+        for name, key, default in fields:
+            if name in written and default is not _REQUIRED:
+                value = getattr(node, name)
+                if value is not None and value == default:
+                    found.append((loc + (key,), f"{value!r} is the default; leave it out"))
+        children = ((key, getattr(node, name)) for name, key, _default in fields)
+    elif isinstance(node, dict):
+        children = node.items()
+    else:
+        children = enumerate(node)
+    for key, child in children:
+        if isinstance(child, _NESTED):
+            _restated(child, loc + (key,), found)
 
 
 def _defaults_restated(catalog: Catalog) -> Iterator[Located]:
@@ -40,10 +54,12 @@ def _defaults_restated(catalog: Catalog) -> Iterator[Located]:
     entry's ``params`` are read as its suite's model, which holds their defaults. (No timing of
     ``defaults:`` has a model default other than unset, so none can restate one.)"""
     params = validated_params(catalog)
+    found: list[Located] = []
     for name, service in catalog.services.items():
-        yield from _restated(service, ("services", name))
+        _restated(service, ("services", name), found)
         if name in params:
-            yield from _restated(params[name], ("services", name, "params"))
+            _restated(params[name], ("services", name, "params"), found)
+    yield from found
     for loc, source in catalog.inheritance.restated.items():
         file, line = catalog.locate(source)
         where = f"{file}:{line}" if line is not None else file
