@@ -11,6 +11,7 @@ are read from the entry's IngressRoutes (:data:`DERIVED`), where operators edit 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -60,7 +61,14 @@ DERIVED = {"synapse_hostname": RouteHost("synapse"), "mas_hostname": RouteHost("
 def matrix_documents(p: MatrixParams, derived: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     """``{ConfigMap: {key: text}}`` of everything the suite generates; the keys are
     :data:`GENERATED_CONFIG_MAPS`; ``derived``: the values of :data:`DERIVED`."""
-    synapse_hostname, mas_hostname = derived["synapse_hostname"], derived["mas_hostname"]
+    documents = _documents(p, derived["synapse_hostname"], derived["mas_hostname"])
+    return {config_map: dict(texts) for config_map, texts in documents.items()}
+
+
+@functools.lru_cache(maxsize=8)
+def _documents(p: MatrixParams, synapse_hostname: str, mas_hostname: str) -> dict[str, dict[str, str]]:
+    """The documents are a function of these alone, and PyYAML's emitter takes 3 ms to write them:
+    made once per distinct params (every load of a catalog would make them again)."""
     return {
         "synapse-config": {
             HOMESERVER_FILE: homeserver_config(
