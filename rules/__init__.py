@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from catalog import Catalog, read_catalog
-from catalog.loader import DEFAULT_PATH
+from catalog.loader import DEFAULT_PATH, collector_paused
 from rules import (
     addresses,
     api_server,
@@ -55,11 +55,12 @@ def load_catalog(path: Path | str = DEFAULT_PATH) -> Catalog:
 def checked(declared: Catalog) -> Catalog:
     """``declared`` expanded and checked by every rule (for catalogs built in code, e.g. tests).
     The suites' params are shape, checked like the loader's before any rule."""
-    params = validated_params(declared)
-    DECLARED.check(declared)
-    catalog = expand_catalog(declared, params)
-    ENGINE.check(catalog)
-    return catalog
+    with collector_paused():
+        params = validated_params(declared)
+        DECLARED.check(declared)
+        catalog = expand_catalog(declared, params)
+        ENGINE.check(catalog)
+        return catalog
 
 
 __all__ = ["DECLARED", "ENGINE", "Finding", "Registry", "checked", "load_catalog"]
