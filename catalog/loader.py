@@ -83,8 +83,9 @@ def shape_problems(
     location: the alternatives of a union failing together become one line. The one conversion
     of pydantic's errors: the loader's for the catalog, the suites' for a suite's ``params``."""
     by_loc: dict[Location, list[str]] = {}
+    tags = _union_tags()
     for err in exc.errors(include_url=False):
-        loc: Location = tuple(p for p in err["loc"] if p != "[key]" and p not in _union_tags())
+        loc: Location = tuple(p for p in err["loc"] if p != "[key]" and p not in tags)
         by_loc.setdefault(loc, []).append(_message(err, loc, root))
     problems = []
     for loc, messages in by_loc.items():
