@@ -35,6 +35,7 @@ def _parse(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
     return parsed_text(path.read_text(encoding="utf-8"))
 
 
+@functools.cache
 def _parser_key() -> str:
     """The parser's identity: another python-hcl2 or lark may read a jobspec differently, so the
     cache of one never serves another (their versions name the cache's folder)."""
