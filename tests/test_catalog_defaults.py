@@ -14,6 +14,7 @@ from catalog import CatalogError
 from catalog.model import Catalog
 from catalog.model.defaults import inherit
 from rules import load_catalog
+from tests.catalog_source import services_data
 from tests.conftest import PROJECT_ROOT
 
 RESOURCES = "resources: {requests: {cpu: 1m}, limits: {cpu: 1m}}"
@@ -169,7 +170,7 @@ def test_the_readme_shows_the_defaults_of_services_yaml_and_an_entry_as_written_
     blocks = re.findall(r"```yaml\n(defaults:\n.*?)```", (PROJECT_ROOT / "README.md").read_text(), re.DOTALL)
     assert len(blocks) == 1, "the README's example of the defaults: section"
     example = yaml.safe_load(blocks[0])
-    real = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    real = services_data()
     assert example["defaults"] == real["defaults"]
     for name, entry in example["services"].items():
         for wl_name, wl in entry["workloads"].items():

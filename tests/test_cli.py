@@ -8,8 +8,8 @@ import os
 import subprocess
 
 import pytest
-import yaml
 
+from tests.catalog_source import dump, services_data
 from tests.conftest import CDKTF_COMMAND, PROJECT_ROOT
 
 
@@ -37,12 +37,12 @@ def test_a_rule_violation_stops_the_real_cli_although_it_asks_the_app_to_continu
     This rule stops main.py before the jsii kernel starts, so the CLI's
     CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS=true plays no part here (removing it from main.py's
     environment, stacks/runtime.py, is proven by test_kubectl_hcl's error annotation under the CLI)."""
-    data = yaml.load((PROJECT_ROOT / "services.yaml").read_text(), Loader=yaml.CSafeLoader)
+    data = services_data()
     overseerr = data["services"]["overseerr"]
     overseerr["workloads"]["overseerr"]["volumes"]["data"] = {"glusterfs": "db"}
     data["services"] = {"overseerr": overseerr}  # the rule is one service's; without it, a stack is written
     catalog = tmp_path / "services.yaml"
-    catalog.write_text(yaml.safe_dump(data, sort_keys=False))
+    catalog.write_text(dump(data))
     env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "1", "CLUSTER_STATE_CATALOG": str(catalog)}
     env.pop("PG_CONN_STR", None)
     out = tmp_path / "out"

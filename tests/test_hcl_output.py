@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from tests.catalog_source import dump, services_data
 from tests.conftest import PROJECT_ROOT
 from tests.terraform_copy import canonical, hcl_copy, json_copy
 
@@ -189,12 +189,12 @@ def _catalog_holding(value: str, folder: Path) -> Path:
     """A catalog of the one service that holds ``value`` (no Nomad job): the refusal is about one
     value, and the whole catalog's synthesis would add nothing but CPU (the whole catalog's HCL
     output is the session's `cdktf synth --hcl`, tests/conftest.py)."""
-    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    data = services_data()
     data["services"], data["nomad"]["jobs"] = {"nginx-sites": data["services"]["nginx-sites"]}, {}
     config_map = data["services"]["nginx-sites"]["config_maps"]["nginx-sites-config"]
     config_map["data"] = {"motd.sh": value}
     catalog = folder / "services.yaml"
-    catalog.write_text(yaml.safe_dump(data, sort_keys=False))
+    catalog.write_text(dump(data))
     return catalog
 
 

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from catalog.model import Catalog
+from tests.catalog_source import services_data
 from tests.conftest import PROJECT_ROOT
 
 DOC = PROJECT_ROOT / "docs" / "adding-a-service.md"
@@ -25,7 +26,7 @@ def example_entry() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def catalog_with_example() -> Catalog:
-    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text(encoding="utf-8"))
+    data = services_data()
     entry = example_entry()
     assert NAME not in data["services"], "the example must be new to services.yaml"
     data["services"].update(entry)

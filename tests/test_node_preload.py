@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from stacks import runtime
+from tests.catalog_source import dump, services_data
 from tests.conftest import PROJECT_ROOT
 from tests.main_run import clean_env
 
@@ -52,10 +52,10 @@ process.on("exit", () => {
 def _one_service_catalog(path: Path) -> Path:
     """services.yaml with one web service and one Nomad job: the kernel loads submodules the same
     way for any catalog (each when first used), and this one costs a second less than all 21."""
-    data = yaml.safe_load((PROJECT_ROOT / "services.yaml").read_text())
+    data = services_data()
     data["services"] = {"whoami": data["services"]["whoami"]}
     data["nomad"]["jobs"] = dict(list(data["nomad"]["jobs"].items())[:1])
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    path.write_text(dump(data))
     return path
 
 
